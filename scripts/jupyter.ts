@@ -1,0 +1,77 @@
+// Finding Jupyter on this machine and registering the course's kernel in a
+// project-local data folder, so that the user's own kernels are never touched.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(__dirname, "..", "..");
+export const NOTEBOOKS = join(ROOT, "notebooks");
+/** Holds kernels/tslab/kernel.json; put first on JUPYTER_PATH. */
+export const JUPYTER_DATA = join(ROOT, ".jupyter");
+export const KERNEL_NAME = "tslab";
+
+/** Write the kernel spec (idempotent); returns its path. */
+export function installKernelSpec(): string {
+  const dir = join(JUPYTER_DATA, "kernels", KERNEL_NAME);
+  mkdirSync(dir, { recursive: true });
+  const spec = {
+    argv: [process.execPath, join(ROOT, "scripts", "tslab-kernel.cjs"), "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript",
+    language: "typescript",
+    env: { MCAST_LAB_ROOT: ROOT },
+  };
+  const file = join(dir, "kernel.json");
+  writeFileSync(file, JSON.stringify(spec, null, 2) + "\n");
+  return file;
+}
+
+/** The environment for anything that starts kernels: our kernel spec first. */
+export function jupyterEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const path = [JUPYTER_DATA, base.JUPYTER_PATH].filter(Boolean).join(":");
+  return { ...base, JUPYTER_PATH: path, MCAST_LAB_ROOT: ROOT };
+}
+
+export interface Frontend {
+  /** "lab", "notebook" or "nbclassic": the jupyter subcommand. */
+  app: "lab" | "notebook" | "nbclassic";
+  jupyter: string;
+  version: string;
+}
+
+/** Candidate `jupyter` programs: PATH's first, then Debian's (whose Python has Jupyter). */
+function jupyterPrograms(): string[] {
+  const found: string[] = [];
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const p = join(dir || ".", "jupyter");
+    if (existsSync(p)) found.push(p);
+  }
+  if (existsSync("/usr/bin/jupyter")) found.push("/usr/bin/jupyter");
+  return [...new Set(found)];
+}
+
+/** The best front end installed: JupyterLab, else Notebook, else nbclassic. */
+export function findFrontend(): Frontend | null {
+  for (const app of ["lab", "notebook", "nbclassic"] as const) {
+    for (const jupyter of jupyterPrograms()) {
+      const r = spawnSync(jupyter, [app, "--version"], { encoding: "utf8", timeout: 20_000 });
+      if (r.status === 0) return { app, jupyter, version: r.stdout.trim().split("\n").pop() ?? "" };
+    }
+  }
+  return null;
+}
+
+/** The command that installs Jupyter on this system, for the error message. */
+export function jupyterInstallHint(): string {
+  if (existsSync("/usr/bin/apt-get")) return "sudo apt-get install jupyter-notebook   (Debian/Ubuntu; or: pip install jupyterlab)";
+  if (existsSync("/usr/bin/dnf")) return "sudo dnf install python3-notebook   (or: pip install jupyterlab)";
+  return "pip install jupyterlab";
+}
+
+/** A Python that has nbclient, for running notebooks headless. */
+export function findNbclientPython(): string | null {
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    const r = spawnSync(python, ["-c", "import nbclient, nbformat"], { timeout: 20_000 });
+    if (r.status === 0) return python;
+  }
+  return null;
+}

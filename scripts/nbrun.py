@@ -1,0 +1,124 @@
+"""Execute one notebook in a fresh kernel and report every cell as a JSON line.
+
+Run with Debian's /usr/bin/python3 (it has nbclient). The Node side
+(src/notebook/run.ts) starts this, reads the lines and decides what passed.
+A line per cell, as soon as it is done, so a caller can show progress:
+
+  {"event": "cell", "index": 3, "status": "ok"|"error"|"aborted"|"timeout"|"dead",
+   "seconds": 0.12, "outputs": [...]}
+
+then one {"event": "end", "status": "complete"|"timeout"|"dead"|"deadline"}.
+A cell that exceeds --cell-timeout ends the run: the kernel is killed, since a
+busy JavaScript event loop cannot be interrupted, and the caller may rerun.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def summarize_output(out):
+    kind = out.get("output_type")
+    if kind == "stream":
+        return {"type": "stream", "name": out.get("name"), "text": out.get("text", "")}
+    if kind == "error":
+        return {"type": "error", "ename": out.get("ename"), "evalue": out.get("evalue"),
+                "traceback": out.get("traceback", [])}
+    data = out.get("data", {})
+    return {"type": kind, "data": {k: (v if isinstance(v, str) else json.dumps(v))
+                                   for k, v in data.items()}}
+
+
+async def run(args):
+    nb = nbformat.read(args.notebook, as_version=4)
+    replies = {}
+
+    def on_executed(cell, cell_index, execute_reply):
+        replies[cell_index] = execute_reply.get("content", {}).get("status", "unknown")
+
+    client = NotebookClient(
+        nb,
+        timeout=args.cell_timeout,
+        kernel_name=args.kernel,
+        allow_errors=True,
+        interrupt_on_timeout=False,
+        shutdown_kernel="immediate",
+        startup_timeout=60,
+        resources={"metadata": {"path": args.cwd}},
+        on_cell_executed=on_executed,
+    )
+    deadline = time.monotonic() + args.total_timeout
+    end = "complete"
+    async with client.async_setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                end = "deadline"
+                break
+            client.timeout = max(1, min(args.cell_timeout, int(left)))
+            started = time.monotonic()
+            status = None
+            try:
+                await client.async_execute_cell(cell, index)
+                status = replies.get(index, "unknown")
+            except CellTimeoutError:
+                status = "timeout"
+            except DeadKernelError:
+                status = "dead"
+            except Exception as err:  # a kernel that stops answering mid-cell
+                status = "dead"
+                cell.outputs.append({"output_type": "stream", "name": "stderr",
+                                     "text": "runner: %s: %s\n" % (type(err).__name__, err)})
+            if status == "timeout" and time.monotonic() >= deadline - 0.5:
+                status, end = "timeout", "deadline"
+            emit({"event": "cell", "index": index, "status": status,
+                  "seconds": round(time.monotonic() - started, 3),
+                  "outputs": [summarize_output(o) for o in cell.outputs]})
+            if status in ("timeout", "dead"):
+                end = end if end == "deadline" else status
+                break
+            if status != "ok" and args.pause_after_error > 0:
+                # tslab aborts every request that arrives within 200 ms of an
+                # error; waiting lets the cells after a failed one still run.
+                await asyncio.sleep(args.pause_after_error / 1000)
+    emit({"event": "end", "status": end})
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("notebook")
+    ap.add_argument("--cwd", required=True, help="the kernel's working folder")
+    ap.add_argument("--kernel", default="tslab")
+    ap.add_argument("--cell-timeout", type=int, default=60)
+    ap.add_argument("--total-timeout", type=int, default=600)
+    ap.add_argument("--pause-after-error", type=int, default=0, help="milliseconds")
+    args = ap.parse_args()
+    # SIGTERM from the caller must still shut the kernel down (the context
+    # manager does that), so turn it into an exception.
+    def on_term(signum, frame):
+        raise KeyboardInterrupt()
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        asyncio.run(run(args))
+    except KeyboardInterrupt:
+        emit({"event": "end", "status": "killed"})
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

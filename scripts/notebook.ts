@@ -1,0 +1,158 @@
+// Notebooks as data (nbformat 4) and their headless execution through the
+// real tslab kernel, via Debian's nbclient (scripts/nbrun.py).
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { findNbclientPython, installKernelSpec, jupyterEnv, ROOT } from "./jupyter";
+
+export interface NbgraderMeta {
+  grade_id: string;
+  solution: boolean;
+  grade: boolean;
+  locked: boolean;
+  points?: number;
+  schema_version: 3;
+}
+
+export interface Cell {
+  cell_type: "code" | "markdown" | "raw";
+  id?: string;
+  metadata: { nbgrader?: NbgraderMeta; tags?: string[]; [key: string]: unknown };
+  source: string | string[];
+  outputs?: unknown[];
+  execution_count?: number | null;
+}
+
+export interface Notebook {
+  cells: Cell[];
+  metadata: { kernelspec?: { name: string; display_name: string; language?: string }; [key: string]: unknown };
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+export function readNotebook(path: string): Notebook {
+  let nb: Notebook;
+  try {
+    nb = JSON.parse(readFileSync(path, "utf8")) as Notebook;
+  } catch (err) {
+    throw new Error(`${path}: not a readable notebook (${(err as Error).message})`);
+  }
+  if (!Array.isArray(nb.cells)) throw new Error(`${path}: not a notebook (no "cells" list)`);
+  return nb;
+}
+
+export function writeNotebook(path: string, nb: Notebook): void {
+  writeFileSync(path, JSON.stringify(nb, null, 1) + "\n");
+}
+
+export function cellSource(cell: Cell): string {
+  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+}
+
+/** nbformat's list-of-lines form, each line keeping its newline. */
+export function sourceLines(text: string): string[] {
+  return text.split(/(?<=\n)/).filter((line) => line !== "");
+}
+
+export type CellStatus = "ok" | "error" | "aborted" | "timeout" | "dead" | "unknown";
+
+export interface Output {
+  type: "stream" | "error" | "display_data" | "execute_result" | "update_display_data";
+  name?: "stdout" | "stderr";
+  text?: string;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+  data?: Record<string, string>;
+}
+
+export interface CellResult {
+  index: number;
+  status: CellStatus;
+  seconds: number;
+  outputs: Output[];
+}
+
+export interface RunResult {
+  notebook: string;
+  /** "complete", or why the run stopped early. */
+  end: "complete" | "timeout" | "dead" | "deadline" | "killed";
+  cells: CellResult[];
+  stderr: string;
+}
+
+export interface RunOptions {
+  cellTimeoutSec?: number;
+  totalTimeoutSec?: number;
+  /** Wait this long after a failed cell so tslab does not abort the next. */
+  pauseAfterErrorMs?: number;
+  /** The folder the kernel runs in (the notebook's own by default). */
+  cwd?: string;
+  onCell?: (result: CellResult) => void;
+}
+
+/** Execute a notebook in a fresh tslab kernel; never rejects for cell errors. */
+export async function runNotebook(path: string, options: RunOptions = {}): Promise<RunResult> {
+  const python = findNbclientPython();
+  if (!python) {
+    throw new Error("no Python with nbclient found: sudo apt-get install python3-nbclient");
+  }
+  installKernelSpec();
+  const total = options.totalTimeoutSec ?? 600;
+  const args = [
+    join(ROOT, "scripts", "nbrun.py"),
+    path,
+    "--cwd", options.cwd ?? dirname(path),
+    "--cell-timeout", String(options.cellTimeoutSec ?? 60),
+    "--total-timeout", String(total),
+    "--pause-after-error", String(options.pauseAfterErrorMs ?? 0),
+  ];
+  const child = spawn(python, args, { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const result: RunResult = { notebook: path, end: "killed", cells: [], stderr: "" };
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    if (result.stderr.length < 20_000) result.stderr += chunk;
+  });
+  // The runner keeps its own deadline; this one is the backstop for a runner
+  // that itself stops answering. SIGTERM lets it shut the kernel down first.
+  const backstop = setTimeout(() => {
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+  }, (total + 90) * 1000);
+  try {
+    const lines = createInterface({ input: child.stdout });
+    for await (const line of lines) {
+      let event: { event: string; status?: string } & CellResult;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        result.stderr += `runner said: ${line}\n`;
+        continue;
+      }
+      if (event.event === "cell") {
+        const cell: CellResult = { index: event.index, status: event.status, seconds: event.seconds, outputs: event.outputs };
+        result.cells.push(cell);
+        options.onCell?.(cell);
+      } else if (event.event === "end") {
+        result.end = event.status as RunResult["end"];
+      }
+    }
+    await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
+  } finally {
+    clearTimeout(backstop);
+    if (child.exitCode === null) child.kill("SIGTERM");
+  }
+  return result;
+}
+
+/** All the text a cell printed (streams, errors, plain-text results). */
+export function outputText(outputs: Output[]): string {
+  return outputs
+    .map((o) => {
+      if (o.type === "stream") return o.text ?? "";
+      if (o.type === "error") return `${o.ename}: ${o.evalue}\n`;
+      return o.data?.["text/plain"] ?? "";
+    })
+    .join("");
+}

@@ -1,0 +1,138 @@
+// Showing things in a notebook cell: Observable Plot figures rendered
+// server-side with jsdom, and small tables. Outside a kernel (tests, the
+// command line) the same calls return their markup and print plain text, so
+// nothing here needs Jupyter to be tested.
+import * as Plot from "@observablehq/plot";
+import { JSDOM } from "jsdom";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const XLINK_NS = "http://www.w3.org/1999/xlink";
+
+let sharedDocument: Document | undefined;
+
+/** The jsdom document every figure is drawn into (Plot needs a DOM). */
+export function figureDocument(): Document {
+  sharedDocument ??= new JSDOM("<!DOCTYPE html><body></body>").window.document;
+  return sharedDocument;
+}
+
+/** Plot.plot with the server-side document filled in. */
+export function plot(options: Plot.PlotOptions): SVGSVGElement | HTMLElement {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`plot(options): options must be an Observable Plot options object, got ${describeValue(options)}`);
+  }
+  return Plot.plot({ ...options, document: figureDocument() });
+}
+
+export interface Shown {
+  /** "image/svg+xml" for a bare <svg>, "text/html" for a <figure> with legend or title. */
+  mime: "image/svg+xml" | "text/html";
+  markup: string;
+}
+
+/**
+ * Serialize an Observable Plot figure (or options for one) for a cell. Every
+ * <svg> in it gets its xmlns, without which JupyterLab (which shows SVG as an
+ * image) and exported HTML show nothing.
+ */
+export function render(figure: Element | Plot.PlotOptions): Shown {
+  const element = isElement(figure) ? figure : plot(figure);
+  const tag = element.tagName.toLowerCase();
+  if (tag !== "svg" && tag !== "figure") {
+    throw new TypeError(`show(figure): figure must be an <svg> or <figure> from Plot.plot, got <${tag}>`);
+  }
+  const svgs = tag === "svg" ? [element] : Array.from(element.querySelectorAll("svg"));
+  for (const svg of svgs) {
+    svg.setAttribute("xmlns", SVG_NS);
+    if (svg.querySelector("[href]")) svg.setAttribute("xmlns:xlink", XLINK_NS);
+  }
+  const shown: Shown = tag === "svg"
+    ? { mime: "image/svg+xml", markup: element.outerHTML }
+    : { mime: "text/html", markup: element.outerHTML };
+  return shown;
+}
+
+/** Show a figure in the cell: `show(Plot.plot(...))` or `show({ marks: [...] })`. */
+export function show(figure: Element | Plot.PlotOptions): void {
+  const shown = render(figure);
+  emit(shown.mime, shown.markup, `[figure: ${shown.markup.length} bytes of ${shown.mime}]`);
+}
+
+export type Cell = string | number | boolean | null | undefined;
+
+/** Rows as an HTML table. */
+export function htmlTable(rows: ReadonlyArray<Record<string, Cell>>, options: { caption?: string } = {}): string {
+  if (!Array.isArray(rows)) {
+    throw new TypeError(`table(rows): rows must be an array of objects, got ${describeValue(rows)}`);
+  }
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const head = columns.map((c) => `<th style="text-align:left">${escapeHtml(c)}</th>`).join("");
+  const body = rows
+    .map((row) => `<tr>${columns.map((c) => `<td style="text-align:left">${escapeHtml(cellText(row[c]))}</td>`).join("")}</tr>`)
+    .join("");
+  const caption = options.caption ? `<caption style="text-align:left">${escapeHtml(options.caption)}</caption>` : "";
+  return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** Show rows as a table in the cell (as aligned text outside a kernel). */
+export function table(rows: ReadonlyArray<Record<string, Cell>>, options: { caption?: string } = {}): void {
+  const html = htmlTable(rows, options);
+  emit("text/html", html, textTable(rows, [...new Set(rows.flatMap((row) => Object.keys(row)))], options.caption));
+}
+
+/** Show preformatted text (a hexdump, a transcript) in a fixed-width block. */
+export function pre(text: string): void {
+  emit("text/html", `<pre>${escapeHtml(text)}</pre>`, text);
+}
+
+export function textTable(rows: ReadonlyArray<Record<string, Cell>>, columns: string[], caption?: string): string {
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cellText(r[c]).length)));
+  const line = (cells: string[]) => cells.map((s, i) => s.padEnd(widths[i])).join("  ").trimEnd();
+  const out = [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => cellText(r[c]))))];
+  return (caption ? caption + "\n" : "") + out.join("\n");
+}
+
+function cellText(value: Cell): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+}
+
+function isElement(value: unknown): value is Element {
+  return typeof value === "object" && value !== null && typeof (value as Element).tagName === "string" && "outerHTML" in value;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+// In a tslab kernel `require("tslab")` is the running kernel's own module;
+// elsewhere its display throws "Not ready" and we print the text instead.
+type TslabDisplay = { raw(contentType: string, data: string): void };
+let kernelDisplay: TslabDisplay | null | undefined;
+
+export function inKernel(): boolean {
+  if (kernelDisplay === undefined) {
+    kernelDisplay = null;
+    if (process.argv.some((a) => a === "kernel") && process.argv.some((a) => /tslab/.test(a))) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        kernelDisplay = (require("tslab") as { display: TslabDisplay }).display;
+      } catch {
+        kernelDisplay = null;
+      }
+    }
+  }
+  return kernelDisplay !== null;
+}
+
+function emit(mime: string, data: string, text: string): void {
+  if (inKernel()) kernelDisplay!.raw(mime, data);
+  else if (process.env.MCAST_QUIET !== "1") console.log(text);
+}

@@ -1,0 +1,5 @@
+// mcast-lab: the module the notebooks import as "./mcast/index" (notebooks/mcast links to src/;
+// tslab resolves no folder index, hence the explicit "/index").
+// Each file holds one idea; this file only gathers them.
+export * from "./display";
+export * from "./preflight";

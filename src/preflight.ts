@@ -1,0 +1,111 @@
+// What this machine can do for the course, checked in well under a second and
+// shown as one table in each notebook's first cell: a missing piece is named
+// with the one line that fixes it, before a later cell fails on it.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { table } from "./display";
+
+export interface Check {
+  what: string;
+  ok: boolean;
+  found: string;
+  /** The one-line fix, when not ok. */
+  fix: string;
+}
+
+const MIN_NODE: [number, number] = [20, 19];
+
+export function checkNode(version = process.versions.node): Check {
+  const [major, minor] = version.split(".").map(Number);
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return {
+    what: "Node.js",
+    ok,
+    found: `v${version}`,
+    fix: ok ? "" : `install Node.js >= ${MIN_NODE.join(".")} (Observable Plot is ESM-only and needs require(esm))`,
+  };
+}
+
+export function checkKernel(): Check {
+  let version = "";
+  try {
+    version = (require("tslab/package.json") as { version: string }).version;
+  } catch {
+    /* not installed */
+  }
+  const running = process.argv.some((a) => /tslab/.test(a)) && process.argv.includes("kernel");
+  return {
+    what: "tslab kernel",
+    ok: version !== "",
+    found: version ? `tslab ${version}${running ? " (this kernel)" : ""}` : "not installed",
+    fix: version ? "" : "npm ci   (in the course folder)",
+  };
+}
+
+/** Can this process build the virtual lab (network namespaces)? */
+export function checkLab(): Check {
+  const what = "virtual lab (namespaces)";
+  const unshare = findProgram("unshare");
+  const ip = findProgram("ip");
+  if (!unshare || !ip) {
+    return { what, ok: false, found: `${unshare ? "" : "unshare "}${ip ? "" : "ip "}missing`.trim(), fix: "sudo apt-get install util-linux iproute2" };
+  }
+  const root = process.getuid?.() === 0;
+  const args = root ? ["--net", "--mount", "true"] : ["--user", "--map-current-user", "--net", "--mount", "true"];
+  const probe = spawnSync(unshare, args, { timeout: 3000, encoding: "utf8" });
+  if (probe.status === 0) {
+    return { what, ok: true, found: root ? "yes, as root" : "yes, unprivileged user namespaces", fix: "" };
+  }
+  const why = (probe.stderr || probe.error?.message || "").trim().split("\n")[0];
+  return { what, ok: false, found: `no: ${why}`, fix: userNamespaceFix() };
+}
+
+function userNamespaceFix(): string {
+  if (readSysctl("kernel/apparmor_restrict_unprivileged_userns") === "1") {
+    return "sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0   (Ubuntu >= 23.10), or run as root";
+  }
+  if (readSysctl("kernel/unprivileged_userns_clone") === "0") {
+    return "sudo sysctl kernel.unprivileged_userns_clone=1, or run as root";
+  }
+  if (readSysctl("user/max_user_namespaces") === "0") {
+    return "sudo sysctl user.max_user_namespaces=15000, or run as root";
+  }
+  return "run as root, or allow unprivileged user namespaces";
+}
+
+export function checkTcpdump(): Check {
+  const path = findProgram("tcpdump");
+  if (!path) return { what: "tcpdump", ok: false, found: "not found", fix: "sudo apt-get install tcpdump" };
+  const run = spawnSync(path, ["--version"], { timeout: 3000, encoding: "utf8" });
+  const version = `${run.stdout}${run.stderr}`.match(/tcpdump version (\S+)/)?.[1] ?? "?";
+  return { what: "tcpdump", ok: true, found: `${version} (${path})`, fix: "" };
+}
+
+export function preflightChecks(): Check[] {
+  return [checkNode(), checkKernel(), checkLab(), checkTcpdump()];
+}
+
+/** Show the preflight table in the cell (preflightChecks() has the data). */
+export function preflight(): void {
+  const checks = preflightChecks();
+  table(
+    checks.map((c) => ({ "": c.ok ? "✔" : "✘", what: c.what, found: c.found, fix: c.fix })),
+    { caption: checks.every((c) => c.ok) ? "Ready: everything the course uses is here." : "Some parts are missing; the fix is on each line." },
+  );
+}
+
+export function findProgram(name: string): string | null {
+  const dirs = (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]);
+  for (const dir of dirs) {
+    if (dir && existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
+  }
+  return null;
+}
+
+function readSysctl(name: string): string | null {
+  try {
+    return readFileSync(`/proc/sys/${name}`, "utf8").trim();
+  } catch {
+    return null;
+  }
+}
