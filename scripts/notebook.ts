@@ -55,7 +55,8 @@ export function sourceLines(text: string): string[] {
   return text.split(/(?<=\n)/).filter((line) => line !== "");
 }
 
-export type CellStatus = "ok" | "error" | "aborted" | "timeout" | "dead" | "unknown";
+// tslab answers "abort" (not the protocol's "aborted") for requests it dropped.
+export type CellStatus = "ok" | "error" | "abort" | "aborted" | "timeout" | "dead" | "unknown";
 
 export interface Output {
   type: "stream" | "error" | "display_data" | "execute_result" | "update_display_data";

@@ -18,15 +18,27 @@ function main(): void {
   if (frontend.app !== "lab") {
     console.log("mcast-lab: (JupyterLab is not installed; `pip install jupyterlab` adds it. The course works in both.)");
   }
-  const child = spawn(frontend.jupyter, [frontend.app, `--notebook-dir=${NOTEBOOKS}`, ...extra], {
+  // Jupyter refuses to start as root unless told; a classroom VM or a
+  // container often is root.
+  const asRoot = process.getuid?.() === 0 && !extra.includes("--allow-root") ? ["--allow-root"] : [];
+  const child = spawn(frontend.jupyter, [frontend.app, `--notebook-dir=${NOTEBOOKS}`, ...asRoot, ...extra], {
     env: jupyterEnv(),
-    stdio: "inherit",
+    stdio: ["inherit", "inherit", "pipe"],
+  });
+  // Debian's Notebook 6.4 prints a harmless traceback while it shuts its
+  // kernels down (a jupyter_client event-loop bug); once stopping, we keep
+  // its log to ourselves. Each kernel also exits when its server is gone.
+  let stopping = false;
+  child.stderr!.on("data", (chunk: Buffer) => {
+    if (!stopping) process.stderr.write(chunk);
   });
   // Jupyter answers a lone Ctrl-C with a "Shutdown? (y/[n])" prompt; one
   // Ctrl-C should be enough, so every signal becomes a SIGTERM, on which the
   // server shuts its kernels down and exits.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => {
+      if (!stopping) console.log("\nmcast-lab: stopping the server and its kernels");
+      stopping = true;
       if (child.exitCode === null) child.kill("SIGTERM");
     });
   }
