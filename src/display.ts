@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Showing things in a notebook cell: Observable Plot figures rendered
 // server-side with jsdom, and small tables. Outside a kernel (tests, the
 // command line) the same calls return their markup and print plain text, so
