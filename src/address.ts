@@ -57,9 +57,11 @@ export function tryParseIPv4(text: unknown): number {
 /** Why a text is not strict dotted-decimal IPv4, one rule at a time (undefined if it is). */
 export function ipv4Problem(text: unknown): string | undefined {
   if (typeof text === "number") return "a number, not text; formatIPv4 turns a number into text";
-  if (typeof text !== "string") return `${text === null ? "null" : `a ${typeof text}`}, not text`;
+  if (text == null) return `${text}, not text`;
+  if (typeof text !== "string") return `${/^[aeiou]/.test(typeof text) ? "an" : "a"} ${typeof text}, not text`;
   if (text === "") return "the text is empty";
   if (/\s/.test(text)) return "it contains white space; an address has none, trim the text first";
+  if (text.includes("/")) return 'it has a "/": that is CIDR notation, for parseCidr';
   const parts = text.split(".");
   const empty = parts.indexOf("");
   if (empty >= 0) {
@@ -68,10 +70,9 @@ export function ipv4Problem(text: unknown): string | undefined {
     return `part ${empty + 1} is empty (two dots in a row)`;
   }
   if (parts.length !== 4) {
-    const more = parts.length < 4 && /^\d+(\.\d+)*$/.test(text)
-      ? `; inet_aton would still accept it, filling the gap with zeros, e.g. "224.1.5" as 224.1.0.5`
-      : "";
-    return `it has ${parts.length} part${parts.length === 1 ? "" : "s"}, not 4${more}`;
+    const aton = parts.length < 4 ? atonReading(parts) : undefined;
+    const reading = aton === undefined ? "" : `; inet_aton would still read it, as ${aton}`;
+    return `it has ${parts.length} part${parts.length === 1 ? "" : "s"}, not 4${reading}`;
   }
   for (let i = 0; i < 4; i++) {
     const part = parts[i];
@@ -97,6 +98,18 @@ export function ipv4Problem(text: unknown): string | undefined {
     if (Number(part) > 255) return `${name} is over 255: a part is one byte`;
   }
   return undefined;
+}
+
+/**
+ * What inet_aton makes of 1 to 3 plain decimal parts: the last part fills all
+ * the bytes left ("224.1.5" is 224.1.0.5), the surprise a strict parser spares.
+ */
+function atonReading(parts: string[]): string | undefined {
+  if (!parts.every((p) => /^(0|[1-9][0-9]{0,9})$/.test(p))) return undefined;
+  const numbers = parts.map(Number);
+  const last = numbers.pop()!;
+  if (numbers.some((n) => n > 255) || last >= 2 ** (8 * (4 - numbers.length))) return undefined;
+  return formatIPv4(numbers.reduce((sum, n, i) => sum + n * 2 ** (8 * (3 - i)), 0) + last);
 }
 
 /** A 32-bit unsigned number to dotted-decimal text. */

@@ -156,8 +156,8 @@ function derivedNote(block: string, a: number): string {
   return "";
 }
 
-/** Throw unless the address is multicast: the door check of every function that takes a group. */
-export function checkGroup(argument: string, group: IPv4): number {
+/** A group's number, refusing an address outside 224.0.0.0/4: the door of every function that takes a group. */
+export function groupNumber(group: IPv4, argument = "group"): number {
   const g = addressNumber(group, argument);
   if (((g & 0xf0000000) >>> 0) !== 0xe0000000) {
     throw new ArgumentError(argument, group, "a multicast address in 224.0.0.0/4 (224.0.0.0 to 239.255.255.255)",

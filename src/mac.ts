@@ -4,7 +4,7 @@
 // NIC filtering by MAC may pass a group nobody joined: the kernel filters
 // again by IP address.
 import { formatIPv4, IPv4, markBits } from "./address";
-import { checkGroup } from "./blocks";
+import { groupNumber } from "./blocks";
 import { ArgumentError } from "./errors";
 
 const MAC_TEXT = 'a MAC address: six two-digit hex bytes separated by ":" or "-", such as "01:00:5e:01:01:05"';
@@ -39,7 +39,7 @@ export function formatMac(bytes: Uint8Array | ReadonlyArray<number>, argument = 
 
 /** The Ethernet destination of a group: groupToMac("224.1.1.5") === "01:00:5e:01:01:05". */
 export function groupToMac(group: IPv4): string {
-  const low23 = checkGroup("group", group) & 0x7fffff;
+  const low23 = groupNumber(group) & 0x7fffff;
   return formatMac([0x01, 0x00, 0x5e, low23 >>> 16, (low23 >>> 8) & 255, low23 & 255]);
 }
 
@@ -72,7 +72,7 @@ export interface MacRow {
  * bits marked off, and what the drop means.
  */
 export function explainGroupToMac(group: IPv4): MacRow[] {
-  const g = checkGroup("group", group);
+  const g = groupNumber(group);
   const mac = groupToMac(g);
   const dropped = ((g >>> 23) & 31).toString(2).padStart(5, "0");
   const macBits = Array.from(parseMac(mac), (b) => b.toString(2).padStart(8, "0")).join("");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { addressNumber, addressText, binary, formatIPv4, ipv4Problem, parseIPv4, tryParseIPv4 } from "../src/address";
-import { blockOf, checkGroup, describe, isMulticast, MULTICAST_BLOCKS } from "../src/blocks";
+import { blockOf, describe, groupNumber, isMulticast, MULTICAST_BLOCKS } from "../src/blocks";
 import { cidrOf, contains, explainContains, formatCidr, parseCidr, prefixMask } from "../src/cidr";
 import { ArgumentError, showValue } from "../src/errors";
 import { explainGroupToMac, formatMac, groupToMac, macToGroups, parseMac } from "../src/mac";
@@ -44,6 +44,7 @@ test("the fast parser and the explained refusal agree", () => {
 
 test("the lecture's groups are multicast, given as text or number", () => {
   for (const group of ["224.1.1.5", "234.3.2.1", 0xe0010105, 0xea030201]) assert.equal(isMulticast(group), true, String(group));
+  assert.equal(groupNumber("224.1.1.5"), 0xe0010105);
 });
 
 test("the lab hosts' own addresses are not multicast", () => {
@@ -273,9 +274,9 @@ const BAD: Array<{ call: string; run: () => unknown; argument: string; value: un
   { call: "parseIPv4", run: () => parseIPv4("010.0.0.1"), argument: "address", value: "010.0.0.1", why: /leading zero; inet_aton would read it as octal 8/ },
   { call: "parseIPv4", run: () => parseIPv4("224.1.1.09"), argument: "address", value: "224.1.1.09", why: /leading zero; inet_aton would refuse it as a bad octal/ },
   { call: "parseIPv4", run: () => parseIPv4("00.0.0.0"), argument: "address", value: "00.0.0.0", why: /part 1 "00" has a leading zero/ },
-  { call: "parseIPv4", run: () => parseIPv4("224.1.5"), argument: "address", value: "224.1.5", why: /3 parts, not 4; inet_aton would still accept it/ },
-  { call: "parseIPv4", run: () => parseIPv4("224.1.1.5.6"), argument: "address", value: "224.1.1.5.6", why: /5 parts, not 4$|5 parts, not 4\)/ },
-  { call: "parseIPv4", run: () => parseIPv4("3758162181"), argument: "address", value: "3758162181", why: /1 part, not 4/ },
+  { call: "parseIPv4", run: () => parseIPv4("224.1.5"), argument: "address", value: "224.1.5", why: /3 parts, not 4; inet_aton would still read it, as 224.1.0.5\)/ },
+  { call: "parseIPv4", run: () => parseIPv4("224.1.1.5.6"), argument: "address", value: "224.1.1.5.6", why: /5 parts, not 4\)/ },
+  { call: "parseIPv4", run: () => parseIPv4("3758162181"), argument: "address", value: "3758162181", why: /1 part, not 4; inet_aton would still read it, as 224.1.1.5\)/ },
   { call: "parseIPv4", run: () => parseIPv4("224.1.1.256"), argument: "address", value: "224.1.1.256", why: /part 4 "256" is over 255/ },
   { call: "parseIPv4", run: () => parseIPv4("999.1.1.1"), argument: "address", value: "999.1.1.1", why: /part 1 "999" is over 255/ },
   { call: "parseIPv4", run: () => parseIPv4("224..1.5"), argument: "address", value: "224..1.5", why: /part 2 is empty \(two dots in a row\)/ },
@@ -291,9 +292,10 @@ const BAD: Array<{ call: string; run: () => unknown; argument: string; value: un
   { call: "parseIPv4", run: () => parseIPv4("224.1.1.a"), argument: "address", value: "224.1.1.a", why: /part 4 "a": "a" \(U\+0061\) is not a digit/ },
   { call: "parseIPv4", run: () => parseIPv4("２２４.1.1.5"), argument: "address", value: "２２４.1.1.5", why: /U\+FF12\) is a digit, but not an ASCII one/ },
   { call: "parseIPv4", run: () => parseIPv4("224.١.1.5"), argument: "address", value: "224.١.1.5", why: /U\+0661\) is a digit, but not an ASCII one/ },
+  { call: "parseIPv4", run: () => parseIPv4("224.0.0.0/4"), argument: "address", value: "224.0.0.0/4", why: /CIDR notation, for parseCidr/ },
   { call: "parseIPv4", run: () => parseIPv4("1e2.1.1.5"), argument: "address", value: "1e2.1.1.5", why: /"e" \(U\+0065\) is not a digit/ },
   { call: "parseIPv4", run: () => parseIPv4(0xe0010105 as never), argument: "address", value: 0xe0010105, why: /a number, not text; formatIPv4/ },
-  { call: "parseIPv4", run: () => parseIPv4(undefined as never, "group"), argument: "group", value: undefined, why: /a undefined, not text/ },
+  { call: "parseIPv4", run: () => parseIPv4(undefined as never, "group"), argument: "group", value: undefined, why: /\(undefined, not text\)/ },
   { call: "isMulticast", run: () => isMulticast(2 ** 32), argument: "address", value: 2 ** 32, why: /32 bits, unsigned/ },
   { call: "isMulticast", run: () => isMulticast(-1), argument: "address", value: -1, why: /32 bits, unsigned/ },
   { call: "isMulticast", run: () => isMulticast(1.5), argument: "address", value: 1.5, why: /32 bits, unsigned/ },
@@ -319,7 +321,7 @@ const BAD: Array<{ call: string; run: () => unknown; argument: string; value: un
   { call: "parseMac", run: () => parseMac("01:00:5e:1:1:5"), argument: "mac", value: "01:00:5e:1:1:5", why: /byte 4 "1" is not two hex digits/ },
   { call: "parseMac", run: () => parseMac("01:00:5e:01:01:0g"), argument: "mac", value: "01:00:5e:01:01:0g", why: /byte 6 "0g" is not two hex digits/ },
   { call: "formatMac", run: () => formatMac([1, 0, 0x5e, 1, 1, 256]), argument: "mac", value: [1, 0, 0x5e, 1, 1, 256], why: /6 bytes/ },
-  { call: "checkGroup", run: () => checkGroup("options.group", "127.0.0.1"), argument: "options.group", value: "127.0.0.1", why: /not 1110/ },
+  { call: "groupNumber", run: () => groupNumber("127.0.0.1", "options.group"), argument: "options.group", value: "127.0.0.1", why: /not 1110/ },
 ];
 
 for (const bad of BAD) {
