@@ -5,6 +5,7 @@
 // both can `await` them and close in `finally`.
 import type { Socket } from "node:dgram";
 import { parseIPv4 } from "./address";
+import { isMulticast } from "./blocks";
 import { ArgumentError, checkInteger } from "./errors";
 
 /** The most a UDP datagram over IPv4 can carry: 65535 - 20 (IP header) - 8 (UDP header). */
@@ -12,16 +13,11 @@ export const MAX_UDP_PAYLOAD = 65_507;
 
 const MULTICAST = "a multicast address in 224.0.0.0/4 (top 4 bits 1110: 224.0.0.0 to 239.255.255.255)";
 
-/** A 32-bit address is multicast when its top 4 bits are 1110. */
-function isMulticastNumber(value: number): boolean {
-  return value >>> 28 === 0b1110;
-}
-
 /** Checks a group address (strict dotted-decimal, in 224.0.0.0/4) and returns it. */
 export function checkGroup(argument: string, value: unknown): string {
   if (typeof value !== "string") throw new ArgumentError(argument, value, MULTICAST);
   const number = parseIPv4(value, argument);
-  if (!isMulticastNumber(number)) {
+  if (!isMulticast(number)) {
     const top = (number >>> 28).toString(2).padStart(4, "0");
     throw new ArgumentError(argument, value, MULTICAST, `its top 4 bits are ${top}`);
   }
@@ -39,7 +35,8 @@ export function checkPayload(argument: string, value: unknown): Uint8Array {
   else if (value instanceof Uint8Array) bytes = value;
   else throw new ArgumentError(argument, value, "text or a Uint8Array");
   if (bytes.length > MAX_UDP_PAYLOAD) {
-    throw new ArgumentError(argument, value, `at most ${MAX_UDP_PAYLOAD} bytes`, `that is ${bytes.length} bytes; a UDP datagram over IPv4 carries at most 65535 - 20 - 8`);
+    // The bytes, not the text, go in the error: it shows as "65508 bytes", not 64 KB of quotes.
+    throw new ArgumentError(argument, bytes, `at most ${MAX_UDP_PAYLOAD} bytes`, "a UDP datagram over IPv4 carries at most 65535 - 20 (IP header) - 8 (UDP header)");
   }
   return bytes;
 }

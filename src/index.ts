@@ -9,3 +9,6 @@ export * from "./address";
 export * from "./cidr";
 export * from "./blocks";
 export * from "./mac";
+export * from "./interfaces";
+export * from "./send";
+export * from "./receive";

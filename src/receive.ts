@@ -370,8 +370,10 @@ function systemError(error: unknown, doing: string, advice = ""): Error {
 /** Turns a failed IP_ADD_MEMBERSHIP into the cause and the fix. */
 function joinError(error: unknown, s: Settings): Error {
   const code = (error as NodeJS.ErrnoException)?.code;
-  const nics = localAddresses().filter((a) => !a.internal).map((a) => `${a.address} (${a.name})`);
-  const names = localAddresses().filter((a) => !a.internal).map((a) => a.name);
+  const here = localAddresses();
+  const nics = here.map((a) => `${a.address} (${a.name})`);
+  // Suggest a real NIC for the route when there is one; loopback only in a bare namespace.
+  const dev = (here.find((a) => !a.internal) ?? here[0])?.name ?? "<interface>";
   if (isAnyInterface(s.on)) {
     const doing = `could not join ${s.group} with INADDR_ANY`;
     if (code === "ENODEV") {
@@ -380,7 +382,7 @@ function joinError(error: unknown, s: Settings): Error {
         doing,
         `With INADDR_ANY the kernel joins on the interface of its route to the group, and this host has no route to ${s.group}. ` +
           `Join on an interface's address instead (on: one of ${nics.join(", ") || "this host's addresses"}), ` +
-          `or route multicast to an interface: ip route add 224.0.0.0/4 dev ${names[0] ?? "<interface>"}`,
+          `or route multicast to an interface: ip route add 224.0.0.0/4 dev ${dev}`,
       );
     }
     return systemError(error, doing);
