@@ -59,24 +59,32 @@ export function show(figure: Element | Plot.PlotOptions): void {
   emit(shown.mime, shown.markup, `[figure: ${shown.markup.length} bytes of ${shown.mime}]`);
 }
 
-export type Cell = string | number | boolean | null | undefined;
+/** Any object's own fields become the columns (interfaces have no index signature, so not Record). */
+export type Row = object;
+
+export interface TableOptions {
+  caption?: string;
+  /** Columns shown in a fixed-width font, so bits and bytes line up. */
+  mono?: string[];
+}
 
 /** Rows as an HTML table. */
-export function htmlTable(rows: ReadonlyArray<Record<string, Cell>>, options: { caption?: string } = {}): string {
+export function htmlTable(rows: ReadonlyArray<Row>, options: TableOptions = {}): string {
   if (!Array.isArray(rows)) {
     throw new TypeError(`table(rows): rows must be an array of objects, got ${describeValue(rows)}`);
   }
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const mono = new Set(options.mono ?? []);
   const head = columns.map((c) => `<th style="text-align:left">${escapeHtml(c)}</th>`).join("");
   const body = rows
-    .map((row) => `<tr>${columns.map((c) => `<td style="text-align:left">${escapeHtml(cellText(row[c]))}</td>`).join("")}</tr>`)
+    .map((row) => `<tr>${columns.map((c) => `<td style="text-align:left${mono.has(c) ? ";font-family:monospace;white-space:pre" : ""}">${escapeHtml(cellText(field(row, c)))}</td>`).join("")}</tr>`)
     .join("");
   const caption = options.caption ? `<caption style="text-align:left">${escapeHtml(options.caption)}</caption>` : "";
   return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** Show rows as a table in the cell (as aligned text outside a kernel). */
-export function table(rows: ReadonlyArray<Record<string, Cell>>, options: { caption?: string } = {}): void {
+export function table(rows: ReadonlyArray<Row>, options: TableOptions = {}): void {
   const html = htmlTable(rows, options);
   emit("text/html", html, textTable(rows, [...new Set(rows.flatMap((row) => Object.keys(row)))], options.caption));
 }
@@ -86,15 +94,21 @@ export function pre(text: string): void {
   emit("text/html", `<pre>${escapeHtml(text)}</pre>`, text);
 }
 
-export function textTable(rows: ReadonlyArray<Record<string, Cell>>, columns: string[], caption?: string): string {
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cellText(r[c]).length)));
+export function textTable(rows: ReadonlyArray<Row>, columns: string[], caption?: string): string {
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cellText(field(r, c)).length)));
   const line = (cells: string[]) => cells.map((s, i) => s.padEnd(widths[i])).join("  ").trimEnd();
-  const out = [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => cellText(r[c]))))];
+  const out = [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => cellText(field(r, c)))))];
   return (caption ? caption + "\n" : "") + out.join("\n");
 }
 
-function cellText(value: Cell): string {
-  return value === null || value === undefined ? "" : String(value);
+function field(row: Row, column: string): unknown {
+  return (row as Record<string, unknown>)[column];
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Uint8Array) return Array.from(value, (b) => b.toString(16).padStart(2, "0")).join(" ");
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
 export function escapeHtml(text: string): string {

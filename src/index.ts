@@ -12,3 +12,4 @@ export * from "./mac";
 export * from "./interfaces";
 export * from "./send";
 export * from "./receive";
+export * from "./address-figures";
