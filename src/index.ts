@@ -13,3 +13,4 @@ export * from "./interfaces";
 export * from "./send";
 export * from "./receive";
 export * from "./address-figures";
+export * from "./loopback-probe";

@@ -116,6 +116,7 @@ before(() => {
 });
 
 const scores = (name: string) => Object.fromEntries(grades.get(name)!.exercises.map((e) => [e.id, e.earned]));
+const why = (name: string) => JSON.stringify(grades.get(name), null, 1);
 
 test("grading prints a table and writes CSV and JSON", () => {
   assert.equal(cli.status, 0, cli.stderr);
@@ -127,35 +128,35 @@ test("grading prints a table and writes CSV and JSON", () => {
 });
 
 test("correct answers get full points", () => {
-  assert.deepEqual(scores("right"), { "fx-double": 2, "fx-later": 1, "fx-words": 2 });
+  assert.deepEqual(scores("right"), { "fx-double": 2, "fx-later": 1, "fx-words": 2 }, why("right"));
   assert.deepEqual(grades.get("right")!.flags, []);
 });
 
 test("the shipped stubs get nothing", () => {
-  assert.deepEqual(scores("stubs"), { "fx-double": 0, "fx-later": 0, "fx-words": 0 });
+  assert.deepEqual(scores("stubs"), { "fx-double": 0, "fx-later": 0, "fx-words": 0 }, why("stubs"));
 });
 
 test("a check cell edited to always pass is put back and gains nothing", () => {
-  assert.equal(scores("check-edited")["fx-double"], 0);
+  assert.equal(scores("check-edited")["fx-double"], 0, why("check-edited"));
   assert.ok(grades.get("check-edited")!.flags.some((f) => /fx-double-check was edited/.test(f)));
 });
 
 test("a deleted check cell is put back, and the right answer still scores", () => {
-  assert.deepEqual(scores("check-deleted"), { "fx-double": 2, "fx-later": 1, "fx-words": 2 });
+  assert.deepEqual(scores("check-deleted"), { "fx-double": 2, "fx-later": 1, "fx-words": 2 }, why("check-deleted"));
   assert.ok(grades.get("check-deleted")!.flags.some((f) => /fx-words-check was deleted/.test(f)));
 });
 
 test("a duplicated answer cell is flagged and the first one is graded", () => {
-  assert.equal(scores("duplicated")["fx-double"], 2);
+  assert.equal(scores("duplicated")["fx-double"], 2, why("duplicated"));
   assert.ok(grades.get("duplicated")!.flags.some((f) => /fx-double appears 2 times/.test(f)));
 });
 
 test("an answer that throws scores 0 and the other exercises are still scored", () => {
-  assert.deepEqual(scores("throws"), { "fx-double": 0, "fx-later": 1, "fx-words": 2 });
+  assert.deepEqual(scores("throws"), { "fx-double": 0, "fx-later": 1, "fx-words": 2 }, why("throws"));
 });
 
 test("an answer that never returns is killed at the limit and the others are still scored", () => {
-  assert.deepEqual(scores("never-returns"), { "fx-double": 0, "fx-later": 1, "fx-words": 2 });
+  assert.deepEqual(scores("never-returns"), { "fx-double": 0, "fx-later": 1, "fx-words": 2 }, why("never-returns"));
   const g = grades.get("never-returns")!;
   assert.match(g.exercises.find((e) => e.id === "fx-double")!.note, /timed out/);
   assert.ok(cli.seconds < 300, `grading took ${cli.seconds} s`);
