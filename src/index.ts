@@ -14,3 +14,24 @@ export * from "./send";
 export * from "./receive";
 export * from "./address-figures";
 export * from "./loopback-probe";
+// The virtual lab: named exports, since its files hold internals (plan, wire).
+export { up, down, currentLab, Lab, LabError } from "./lab/lab";
+export type { UpOptions } from "./lab/lab";
+export { Host, CommandError } from "./lab/host";
+export type { Receiving, LabSendOptions, LabSendResult, LabReceiveOptions, LabReceiveResult } from "./lab/host";
+export { Run } from "./lab/run";
+export type { RunOptions, RunResult } from "./lab/run";
+export { lectureTopology, topologyRows, checkTopology } from "./lab/topology";
+export type { Topology, NetworkSpec, HostSpec, InterfaceSpec, RouteSpec } from "./lab/topology";
+export { transcript } from "./lab/transcript";
+export type { AddressRow, RouteRow, GroupRow, UdpCounters } from "./lab/views";
+// Capture and dissection.
+export * from "./capture/pcap";
+export * from "./capture/dissect";
+export * from "./capture/build";
+export * from "./capture/lecture";
+export * from "./capture/memberships";
+export * from "./capture/kind";
+export * from "./capture/figure";
+export * from "./capture/sniff";
+export * from "./capture/hexdump";

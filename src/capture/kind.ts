@@ -1,0 +1,37 @@
+// What a captured packet is, in the words a figure's legend uses: IGMP
+// report (a join, or an answer to a query), leave, query, a UDP datagram to a
+// group, or anything else.
+import type { Packet } from "./dissect";
+import { IGMP_QUERY, IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT } from "./igmp";
+import type { Layer } from "./fields";
+
+export const PACKET_KINDS = ["IGMP report", "IGMP leave", "IGMP query", "UDP to a group", "other"] as const;
+export type PacketKind = (typeof PACKET_KINDS)[number];
+
+export function packetKind(packet: Packet): PacketKind {
+  const v2 = packet.layer("IGMP");
+  if (v2) {
+    const type = v2.num("type");
+    if (type === IGMP_QUERY) return "IGMP query";
+    if (type === IGMP_V1_REPORT || type === IGMP_V2_REPORT) return "IGMP report";
+    if (type === IGMP_V2_LEAVE) return "IGMP leave";
+    return "other";
+  }
+  const v3 = packet.layer("IGMPv3");
+  if (v3) {
+    const type = v3.num("type");
+    if (type === IGMP_QUERY) return "IGMP query";
+    if (type !== IGMP_V3_REPORT) return "other";
+    const records = packet.layer("IGMPv3mr")?.list("records") ?? [];
+    return records.length > 0 && records.every((r) => recordIsLeave(r)) ? "IGMP leave" : "IGMP report";
+  }
+  const ip = packet.layer("IP");
+  if (ip && packet.has("UDP") && ip.num("dst") >>> 28 === 0xe) return "UDP to a group";
+  return "other";
+}
+
+/** A v3 record that ends membership: include-mode with no sources, or sources blocked. */
+export function recordIsLeave(record: Layer): boolean {
+  const type = record.num("rtype");
+  return ((type === 1 || type === 3) && record.num("numsrc") === 0) || type === 6;
+}

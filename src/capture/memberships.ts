@@ -1,0 +1,46 @@
+// Which hosts joined and left which groups, read from the IGMP messages in a
+// capture: the reference answer to the notebook's exercise.
+import { formatIPv4 } from "../address";
+import { ArgumentError } from "../errors";
+import { Packet } from "./dissect";
+import { IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT } from "./igmp";
+import { recordIsLeave } from "./kind";
+
+export interface Membership {
+  /** The host that sent the report or leave (the IP source). */
+  source: string;
+  group: string;
+  kind: "join" | "leave";
+  /** The IGMP version of the message. */
+  version: 1 | 2 | 3;
+}
+
+/**
+ * One row per join or leave, in capture order: v1/v2 reports are joins, v2
+ * leaves are leaves, and each v3 group record is one or the other (an
+ * include-mode record with no sources, or blocked sources, is a leave).
+ * Queries say nothing about members; messages with a bad checksum or cut
+ * short are skipped, as a router would skip them.
+ */
+export function memberships(packets: ReadonlyArray<Packet>): Membership[] {
+  if (!Array.isArray(packets)) throw new ArgumentError("packets", packets, "an array of dissected packets (from readPackets, dissect or sniff)");
+  const out: Membership[] = [];
+  packets.forEach((packet, i) => {
+    if (!(packet instanceof Packet)) throw new ArgumentError(`packets[${i}]`, packet, "a Packet (from readPackets, dissect or sniff)");
+    const ip = packet.layer("IP");
+    const igmp = packet.layer("IGMP") ?? packet.layer("IGMPv3");
+    if (!ip || !igmp || igmp.check?.status !== "good") return;
+    const source = formatIPv4(ip.num("src"));
+    const type = igmp.num("type");
+    if (type === IGMP_V1_REPORT || type === IGMP_V2_REPORT || type === IGMP_V2_LEAVE) {
+      const kind = type === IGMP_V2_LEAVE ? "leave" : "join";
+      out.push({ source, group: formatIPv4(igmp.num("gaddr")), kind, version: type === IGMP_V1_REPORT ? 1 : 2 });
+    } else if (type === IGMP_V3_REPORT) {
+      for (const record of packet.layer("IGMPv3mr")?.list("records") ?? []) {
+        if (record.truncated) continue;
+        out.push({ source, group: formatIPv4(record.num("maddr")), kind: recordIsLeave(record) ? "leave" : "join", version: 3 });
+      }
+    }
+  });
+  return out;
+}

@@ -1,0 +1,233 @@
+// A host of the lab, the way Mininet's h1.cmd() works but typed and async:
+// run a command in its namespace, ask its kernel what it has (addresses,
+// routes, groups, UDP counters), or call the course's send()/receive() from
+// inside it, so that a notebook cell needs no shell strings.
+import { inspect } from "node:util";
+import { tryParseIPv4 } from "../address";
+import { ArgumentError, checkSignal, checkTimeout } from "../errors";
+import { quote } from "./plan";
+import { Run, RunOptions } from "./run";
+import type { HostSpec } from "./topology";
+import { AGENT_PREFIX, decode, encode, revive, SerializedError } from "./wire";
+import { AddressRow, GroupRow, parseAddresses, parseGroups, parseRouteGet, parseSnmp, RouteRow, UdpCounters } from "./views";
+
+/** What a Host needs from its lab (lab.ts implements it). */
+export interface HostLink {
+  start(namespace: string, command: string, options: RunOptions): Run;
+}
+
+/** A command that failed: the message has its exit and its stderr. */
+export class CommandError extends Error {
+  constructor(readonly result: import("./run").RunResult) {
+    super(
+      `${result.host}: \`${result.command}\` ${result.timedOut ? "ran past its deadline" : result.error ? result.error : result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`}` +
+        (result.stderr.trim() ? `:\n${result.stderr.trim()}` : ""),
+    );
+    this.name = "CommandError";
+  }
+}
+
+/** The course's send() and receive(), as they cross into a host and back. */
+export interface LabSendOptions {
+  group: string;
+  port: number;
+  message: string | Uint8Array;
+  from?: string;
+  ttl?: number;
+  loopback?: boolean;
+  [option: string]: unknown;
+}
+
+export interface LabSendResult {
+  bytes: number;
+  from: string;
+  fromPort: number;
+  group: string;
+  port: number;
+  ttl: number;
+  time: number;
+  [field: string]: unknown;
+}
+
+export interface LabReceiveOptions {
+  group: string;
+  port: number;
+  /** The NIC's address to join on, or "any". */
+  on: string;
+  count?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  [option: string]: unknown;
+}
+
+export interface LabReceiveResult {
+  datagrams: Array<{ message: string; bytes: Uint8Array; from: string; fromPort: number; size: number; time: number; [field: string]: unknown }>;
+  timedOut: boolean;
+  summary: string;
+  [field: string]: unknown;
+}
+
+/** A receive() running in a host: await it for the result. */
+export interface Receiving extends PromiseLike<LabReceiveResult> {
+  /** Resolves once the host has joined the group (so a sender may start). */
+  readonly joined: Promise<{ interface: string }>;
+  readonly result: Promise<LabReceiveResult>;
+  /** The agent process running it. */
+  readonly run: Run;
+  /** Stop waiting: the Receiving then rejects with an AbortError, as receive() does when aborted. */
+  cancel(): void;
+}
+
+/** How long an agent (a Node process in the host) may take beyond the work itself: its start-up. */
+const AGENT_SLACK_MS = 10_000;
+/** receive()'s own default wait (src/receive.ts). */
+const RECEIVE_DEFAULT_MS = 3_000;
+
+export class Host {
+  constructor(
+    readonly name: string,
+    private readonly lab: HostLink & { agentPath?: () => string },
+    /** Its description in the topology (undefined for the switch and segment namespaces). */
+    readonly spec?: HostSpec,
+  ) {}
+
+  /** What a notebook cell shows for a host: its name and addresses. */
+  [inspect.custom](): string {
+    const nics = (this.spec?.interfaces ?? []).map((f) => `${f.name} ${f.address}`).join(", ");
+    return `Host ${this.name}${nics ? `: ${nics}` : ""}`;
+  }
+
+  /**
+   * Run a shell command in the host, e.g. run("mcastrecv 192.168.56.104
+   * 224.1.1.5 50001"). Returns at once; the Run streams its output and is
+   * killed at its deadline (default 10 s).
+   */
+  run(command: string, options: RunOptions = {}): Run {
+    if (typeof command !== "string" || command.trim() === "") throw new ArgumentError("command", command, "a shell command");
+    return this.lab.start(this.name, command, options);
+  }
+
+  /** Run a command and resolve to its stdout; reject with CommandError unless it exits 0. */
+  async cmd(command: string, options: RunOptions = {}): Promise<string> {
+    const result = await this.run(command, options).exited;
+    if (result.code !== 0 || result.timedOut || result.error) throw new CommandError(result);
+    return result.stdout;
+  }
+
+  /** Its IPv4 addresses, one row each (ip addr). */
+  async addresses(): Promise<AddressRow[]> {
+    return parseAddresses(await this.cmd("ip -j addr show"));
+  }
+
+  /** Where a datagram to this address would leave from (ip route get). */
+  async routeGet(destination: string): Promise<RouteRow> {
+    checkAddress("destination", destination);
+    return parseRouteGet(await this.cmd(`ip -j route get ${destination}`));
+  }
+
+  /** The IPv4 groups each interface has joined (ip maddr), with their MACs. */
+  async groups(): Promise<GroupRow[]> {
+    return parseGroups(await this.cmd("ip -j maddr show"));
+  }
+
+  /** Resolves once the host is a member of the group (on that interface, if given). */
+  async waitForGroup(group: string, options: { interface?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    checkAddress("group", group);
+    const timeoutMs = options.timeoutMs === undefined ? 5_000 : checkTimeout("options.timeoutMs", options.timeoutMs);
+    const signal = checkSignal("options.signal", options.signal);
+    if (options.interface !== undefined && !/^[A-Za-z0-9_.-]{1,15}$/.test(options.interface)) {
+      throw new ArgumentError("options.interface", options.interface, 'an interface name such as "eth1" (or left out)');
+    }
+    const dev = options.interface ? ` dev ${options.interface}` : "";
+    const pattern = `inet +${group.replace(/\./g, "\\.")}$`;
+    const result = await this.run(`until ip maddr show${dev} | grep -Eq '${pattern}'; do sleep 0.01; done`, { timeoutMs, signal }).exited;
+    if (result.timedOut) throw new Error(`${this.name} did not join ${group}${dev ? ` on ${options.interface}` : ""} within ${timeoutMs} ms`);
+    if (result.code !== 0) throw new CommandError(result);
+  }
+
+  /** The UDP counters of its kernel (/proc/net/snmp, read inside its namespace). */
+  async udpCounters(): Promise<UdpCounters> {
+    return parseSnmp(await this.cmd("cat /proc/net/snmp")).Udp as UdpCounters;
+  }
+
+  /** All of /proc/net/snmp: { Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite }. */
+  async snmp(): Promise<Record<string, Record<string, number>>> {
+    return parseSnmp(await this.cmd("cat /proc/net/snmp"));
+  }
+
+  /** The course's send() run inside this host. */
+  async send(options: LabSendOptions): Promise<LabSendResult> {
+    if (typeof options !== "object" || options === null) throw new ArgumentError("options", options, "send options { group, port, message, from?, ttl? }");
+    const run = this.agent("send", options, { timeoutMs: AGENT_SLACK_MS });
+    return (await agentResult(run)).value as LabSendResult;
+  }
+
+  /**
+   * The course's receive() run inside this host. Returns at once: await
+   * `.joined` before sending, then await the Receiving itself for the result.
+   */
+  receive(options: LabReceiveOptions): Receiving {
+    if (typeof options !== "object" || options === null) throw new ArgumentError("options", options, "receive options { group, port, on, count?, timeoutMs? }");
+    const { signal, ...rest } = options;
+    checkSignal("signal", signal);
+    const waitMs = typeof options.timeoutMs === "number" && options.timeoutMs > 0 ? Math.min(options.timeoutMs, 600_000) : RECEIVE_DEFAULT_MS;
+    // The signal stays here (it cannot cross into the host); aborting it
+    // stops the agent with a Ctrl-C, and the agent aborts its receive().
+    const run = this.agent("receive", rest, { timeoutMs: Math.min(waitMs + AGENT_SLACK_MS, 600_000), signal: signal as AbortSignal | undefined });
+    const outcome = agentResult(run);
+    const result = outcome.then((o) => o.value as LabReceiveResult);
+    const joined = outcome.joined;
+    // Marked handled: a cell that never awaits one of them must not crash the kernel.
+    result.catch(() => undefined);
+    joined.catch(() => undefined);
+    return {
+      joined,
+      result,
+      run,
+      cancel: () => run.kill("SIGINT"),
+      then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
+    };
+  }
+
+  private agent(fn: "send" | "receive", options: object, runOptions: RunOptions): Run {
+    const path = this.lab.agentPath?.();
+    if (!path) throw new Error(`${this.name} is not a host of a running lab`);
+    return this.run(`${quote(process.execPath)} ${quote(path)} ${fn} ${quote(encode(options))}`, runOptions);
+  }
+}
+
+/** The agent's result line, and its "joined" line when it is a receive. */
+function agentResult(run: Run): Promise<{ value: unknown }> & { joined: Promise<{ interface: string }> } {
+  let onJoined!: (v: { interface: string }) => void;
+  let joinFailed!: (e: Error) => void;
+  const joined = new Promise<{ interface: string }>((resolve, reject) => ((onJoined = resolve), (joinFailed = reject)));
+  joined.catch(() => undefined); // a send has no "joined"; nobody waits for it
+  const done = (async () => {
+    let value: unknown;
+    let failure: Error | undefined;
+    let got = false;
+    for await (const line of run.lines) {
+      if (!line.startsWith(AGENT_PREFIX)) continue;
+      const message = decode(line.slice(AGENT_PREFIX.length)) as { ev: string; value?: unknown; interface?: string; error?: SerializedError };
+      if (message.ev === "joined") onJoined({ interface: message.interface ?? "" });
+      else if (message.ev === "result") {
+        value = message.value;
+        got = true;
+      } else if (message.ev === "error") failure = revive(message.error!);
+    }
+    const end = await run.exited;
+    if (!got && !failure) failure = new CommandError(end.error || end.timedOut || end.code !== 0 ? end : { ...end, error: "the agent printed no result" });
+    if (failure) {
+      joinFailed(failure);
+      throw failure;
+    }
+    joinFailed(new Error(`${run.host} finished without joining`));
+    return { value };
+  })();
+  return Object.assign(done, { joined });
+}
+
+function checkAddress(argument: string, value: unknown): void {
+  if (tryParseIPv4(value) < 0) throw new ArgumentError(argument, value, 'a dotted-decimal IPv4 address such as "224.1.1.5"');
+}
+

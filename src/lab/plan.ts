@@ -1,0 +1,146 @@
+// From a resolved topology to the `ip` commands that build it, as data a
+// notebook can print, and the shell script the lab's first process runs.
+// Batches (`ip -batch -`) keep up() to a handful of process starts however
+// many hosts there are: one for the switch namespace (the lab's own), then
+// one per host, side by side.
+import { checkSysctls, Resolved, ResolvedHost, SWITCH_NAMESPACE } from "./topology";
+import { ArgumentError } from "../errors";
+
+/** Where the lab keeps its own files, on a tmpfs only the lab's mount namespace sees. */
+export const RUN_DIR = "/run/mcast-lab";
+
+export interface PlanOptions {
+  /** Make every host send IGMP reports of this version (net.ipv4.conf.all.force_igmp_version). */
+  igmpVersion?: 2 | 3;
+  /** net.* sysctls for every host (a host's own sysctls win). */
+  sysctls?: Record<string, string | number>;
+}
+
+export interface Plan {
+  /** The switch namespace, then the hosts'. */
+  namespaces: string[];
+  hosts: string[];
+  /**
+   * `ip -batch -` in the switch namespace, which is the lab's own: the hosts'
+   * namespaces, every link (one end moved into its host), the bridges and
+   * the gateways.
+   */
+  switch: string[];
+  /** `ip -n HOST -batch -` for each host: addresses, links up, routes. */
+  hostCommands: Array<{ namespace: string; commands: string[] }>;
+  /** Per host, sysctls written inside its namespace. */
+  sysctls: Array<{ namespace: string; values: Record<string, string> }>;
+  /** The lab's /etc/hosts, so that hosts reach each other by name. */
+  hostsFile: string;
+}
+
+export function checkPlanOptions(options: PlanOptions, argument = "options"): void {
+  if (options.igmpVersion !== undefined && options.igmpVersion !== 2 && options.igmpVersion !== 3) {
+    throw new ArgumentError(`${argument}.igmpVersion`, options.igmpVersion, "2 or 3 (or left out for the kernel's default, 3)");
+  }
+  if (options.sysctls !== undefined) checkSysctls(options.sysctls, `${argument}.sysctls`);
+}
+
+export function planLab(lab: Resolved, options: PlanOptions = {}): Plan {
+  const ipv6 = lab.topology.ipv6 === true;
+  // Without an IPv6 link-local address an interface sends no router
+  // solicitations and no MLD reports: captures hold only IPv4.
+  const quiet = (dev: string) => (ipv6 ? [] : [`link set dev ${dev} addrgenmode none`]);
+
+  const sw = lab.hosts.map((h) => `netns add ${h.name}`);
+  // The lab's own namespace gets a name too, for lab.namespace("switch").run().
+  sw.push(`netns attach ${SWITCH_NAMESPACE} 1`, "link set dev lo up");
+  const used = lab.networks.filter((n) => lab.hosts.some((h) => h.interfaces.some((f) => f.network === n)));
+  for (const net of used.filter((n) => !n.isolated)) {
+    sw.push(`link add ${net.name} type bridge mcast_snooping ${net.snooping ? 1 : 0}`, ...quiet(net.name));
+    if (net.gateway) sw.push(`addr add ${net.gateway}/${net.prefix} dev ${net.name}`);
+    sw.push(`link set dev ${net.name} up`);
+  }
+  for (const h of lab.hosts) {
+    for (const f of h.interfaces) {
+      sw.push(`link add ${f.peer} type veth peer name ${f.name} address ${f.mac} netns ${h.name}`, ...quiet(f.peer));
+      if (!f.network.isolated) sw.push(`link set dev ${f.peer} master ${f.network.name}`, `link set dev ${f.peer} up`);
+      else if (f.network.gateway) {
+        // The same gateway address on every host's link: a /32 route per
+        // host sends each answer back down the right one.
+        sw.push(`addr add ${f.network.gateway}/${f.prefix} dev ${f.peer} noprefixroute`, `link set dev ${f.peer} up`, `route add ${f.address}/32 dev ${f.peer}`);
+      } else sw.push(`link set dev ${f.peer} up`);
+    }
+  }
+
+  const hostCommands = lab.hosts.map((h) => ({ namespace: h.name, commands: hostBatch(h, quiet) }));
+
+  const sysctls: Plan["sysctls"] = [];
+  for (const h of lab.hosts) {
+    const values: Record<string, string> = {};
+    if (options.igmpVersion) values["net.ipv4.conf.all.force_igmp_version"] = String(options.igmpVersion);
+    for (const [k, v] of Object.entries(options.sysctls ?? {})) values[k] = String(v);
+    if (h.spec.forwarding) values["net.ipv4.ip_forward"] = "1";
+    for (const [k, v] of Object.entries(h.spec.sysctls ?? {})) values[k] = String(v);
+    if (Object.keys(values).length > 0) sysctls.push({ namespace: h.name, values });
+  }
+
+  const names = lab.hosts.filter((h) => h.address).map((h) => `${h.address}\t${h.name}`);
+  const hostsFile = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...names].join("\n") + "\n";
+  return { namespaces: lab.namespaces, hosts: lab.hosts.map((h) => h.name), switch: sw, hostCommands, sysctls, hostsFile };
+}
+
+function hostBatch(h: ResolvedHost, quiet: (dev: string) => string[]): string[] {
+  const commands = ["link set dev lo up"];
+  for (const f of h.interfaces) {
+    commands.push(...quiet(f.name), `addr add ${f.address}/${f.prefix} dev ${f.name}`, `link set dev ${f.name} up`);
+  }
+  // Routes last: a next hop must already be on a connected network.
+  if (h.spec.defaultRoute) commands.push(`route add default via ${h.spec.defaultRoute}`);
+  for (const r of h.spec.routes ?? []) {
+    commands.push(`route add ${r.to}${r.via ? ` via ${r.via}` : ""}${r.dev ? ` dev ${r.dev}` : ""}`);
+  }
+  return commands;
+}
+
+/** The plan as the commands one would type (in the switch namespace), for a reader. */
+export function planText(plan: Plan): string {
+  const out = plan.switch.map((c) => `ip ${c}`);
+  for (const { namespace, commands } of plan.hostCommands) out.push(...commands.map((c) => `ip -n ${namespace} ${c}`));
+  for (const { namespace, values } of plan.sysctls) {
+    for (const [k, v] of Object.entries(values)) out.push(`ip netns exec ${namespace} sysctl -w ${k}=${v}`);
+  }
+  return out.join("\n");
+}
+
+/**
+ * The shell script the lab's first process (PID 1 of its pid namespace) runs:
+ * its own /run, the supervisor (its argv) started at once so that Node boots
+ * while `ip` builds, the plan, and a line saying the lab is built. The owner
+ * sends no command before that line. The shell stays PID 1, waiting for the
+ * supervisor, rather than exec'ing it: it reaps orphaned processes, which
+ * Node does not, and when the supervisor ends the lab ends.
+ */
+export function planScript(plan: Plan, supervisor: string[]): string {
+  // A tmpfs on /run: `ip netns` needs /run/netns, the lab needs a place for
+  // its files, and both vanish with the lab's mount namespace.
+  const s: string[] = ["set -e", "mount -t tmpfs -o mode=0755,size=4m mcast-lab /run"];
+  // A background job's stdin would be /dev/null: hand it the owner's pipe.
+  s.push("exec 3<&0", `${supervisor.map(quote).join(" ")} <&3 3<&- &`, "supervisor=$!", "exec 3<&-");
+  s.push(heredoc("ip -batch -", plan.switch));
+  s.push("pids=");
+  for (const { namespace, commands } of plan.hostCommands) {
+    const sysctl = plan.sysctls.find((x) => x.namespace === namespace);
+    const writes = Object.entries(sysctl?.values ?? {}).map(([k, v]) => `printf %s ${quote(v)} > /proc/sys/${k.replace(/\./g, "/")}`);
+    s.push("{", heredoc(`ip -n ${namespace} -batch -`, commands));
+    if (writes.length > 0) s.push(`nsenter --net=/run/netns/${namespace} sh -c ${quote(writes.join(" && "))}`);
+    s.push("} &", 'pids="$pids $!"');
+  }
+  s.push("failed=", 'for p in $pids; do wait $p || failed=1; done', 'if [ -n "$failed" ]; then exit 3; fi');
+  s.push(`echo '{"ev":"built"}'`, "wait $supervisor");
+  return s.join("\n") + "\n";
+}
+
+function heredoc(command: string, lines: string[]): string {
+  return `${command} <<'MCAST_LAB_EOF'\n${lines.join("\n")}\nMCAST_LAB_EOF`;
+}
+
+/** Single-quote for sh. */
+export function quote(text: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
