@@ -1,6 +1,6 @@
 // Which hosts joined and left which groups, read from the IGMP messages in a
 // capture: the reference answer to the notebook's exercise.
-import { formatIPv4 } from "../address";
+import { formatIPv4, parseIPv4 } from "../address";
 import { ArgumentError } from "../errors";
 import { Packet } from "./dissect";
 import { IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT } from "./igmp";
@@ -43,4 +43,12 @@ export function memberships(packets: ReadonlyArray<Packet>): Membership[] {
     }
   });
   return out;
+}
+
+/** Each (host, group) that joined, once, sorted by host then group: what the notebook 3 exercise asks for. */
+export function joinedPairs(packets: ReadonlyArray<Packet>): { host: string; group: string }[] {
+  const pairs = new Map<string, { host: string; group: string }>();
+  for (const m of memberships(packets)) if (m.kind === "join") pairs.set(`${m.source} ${m.group}`, { host: m.source, group: m.group });
+  const n = (a: string) => parseIPv4(a);
+  return [...pairs.values()].sort((a, b) => (a.host === b.host ? n(a.group) - n(b.group) : n(a.host) - n(b.host)));
 }
