@@ -35,3 +35,4 @@ export * from "./capture/kind";
 export * from "./capture/figure";
 export * from "./capture/sniff";
 export * from "./capture/hexdump";
+export * from "./interface-exercise";

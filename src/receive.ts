@@ -372,8 +372,9 @@ function joinError(error: unknown, s: Settings): Error {
   const code = (error as NodeJS.ErrnoException)?.code;
   const here = localAddresses();
   const nics = here.map((a) => `${a.address} (${a.name})`);
-  // Suggest a real NIC for the route when there is one; loopback only in a bare namespace.
-  const dev = (here.find((a) => !a.internal) ?? here[0])?.name ?? "<interface>";
+  // Name the NICs to choose from; loopback only in a bare namespace.
+  const real = here.filter((a) => !a.internal).map((a) => a.name);
+  const dev = real.length === 1 ? real[0] : real.length > 1 ? `IFACE (the one the group's traffic arrives on: ${real.join(" or ")})` : (here[0]?.name ?? "IFACE");
   if (isAnyInterface(s.on)) {
     const doing = `could not join ${s.group} with INADDR_ANY`;
     if (code === "ENODEV") {
