@@ -5,22 +5,13 @@
 import ipaddr from "ipaddr.js";
 import { tryParseIPv4 } from "../src/address";
 import { blockOf, isMulticast } from "../src/blocks";
+import { seededRandom as prng } from "../src/random";
 
 const COUNT = 1_000_000;
 const REPEATS = 5;
 
 interface Tally { multicast: number; other: number; invalid: number }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** Half multicast, half not, and 2% that strict parsing must refuse (leading zeros, 256). */
 function addresses(): string[] {

@@ -36,3 +36,11 @@ export * from "./capture/figure";
 export * from "./capture/sniff";
 export * from "./capture/hexdump";
 export * from "./interface-exercise";
+export * from "./random";
+// Delivery experiments: many datagrams, several receivers and groups, counted and plotted.
+export { experiment } from "./experiment/run";
+export type { ExperimentOptions } from "./experiment/run";
+export { checkExperiment, describeRows } from "./experiment/describe";
+export type { Experiment, SenderSpec, ReceiverSpec } from "./experiment/describe";
+export { DeliveryResult, toCSV } from "./experiment/results";
+export type { DeliveryRow, SenderRow, ReceiverDetail } from "./experiment/results";

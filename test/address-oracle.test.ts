@@ -8,20 +8,10 @@ import ipaddr from "ipaddr.js";
 import { formatIPv4, ipv4Problem, parseIPv4, tryParseIPv4 } from "../src/address";
 import { blockOf, isMulticast, MULTICAST_BLOCKS } from "../src/blocks";
 import { contains, parseCidr } from "../src/cidr";
+import { seededRandom as prng } from "../src/random";
 
 const SEED = 0x1e0_0105;
 
-/** mulberry32: a small seeded PRNG, 32-bit unsigned outputs. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 const MULTICAST = ipaddr.IPv4.parse("224.0.0.0");
 const oracleIsMulticast = (text: string) => ipaddr.IPv4.parse(text).match(MULTICAST, 4);

@@ -25,18 +25,8 @@ import { memberships } from "../src/capture/memberships";
 import { LINKTYPE, PcapReader, pcapRecords, readPcap, writePcap } from "../src/capture/pcap";
 import { sniff } from "../src/capture/sniff";
 import { down, Lab, up } from "../src/lab/lab";
+import { seededRandom as prng } from "../src/random";
 
-/** mulberry32: a small seeded PRNG, 32-bit unsigned outputs. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 const MIDWOOD = "192.168.56.103";
 const EASTNY = "192.168.56.101";
