@@ -22,7 +22,7 @@ const meta = (m: object) => JSON.stringify(m);
 const COURSE = `//// markdown
 # Homework fixture
 //// code {"tags": ["quiet"]}
-import * as mc from "./mcast/index";
+import * as mc from "./mcast/homework";
 //// code ${meta({ nbgrader: answerMeta("fx-double") })}
 function double(n: number): number {
   // YOUR CODE HERE
@@ -107,7 +107,7 @@ before(() => {
   const started = Date.now();
   const run = spawnSync(
     process.execPath,
-    [join(ROOT, "dist", "scripts", "grade.js"), "--course", courseDir, "--out", join(work, "out"), "--cell-timeout", "6", "--timeout", "60", ...files],
+    [join(ROOT, "dist", "scripts", "grade.js"), "--course", courseDir, "--out", join(work, "out"), "--cell-timeout", "10", "--timeout", "90", ...files],
     { encoding: "utf8", timeout: 400_000 },
   );
   cli = { status: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
