@@ -3,19 +3,22 @@
 # npm packages. Safe to run again: it installs only what is missing.
 #
 #   bash scripts/setup.sh          what a student needs (Jupyter, tcpdump)
-#   bash scripts/setup.sh --dev    also what the tests use (nbclient, scapy,
-#                                  tshark, iperf, mininet: the test oracles)
+#   bash scripts/setup.sh --dev    also what the tests use (nbclient; scapy
+#                                  and tshark, the dissector's oracles)
+#   bash scripts/setup.sh --bench  also the benchmarks' peers (iperf2, Mininet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 course_pkgs=(jupyter-notebook tcpdump iproute2 util-linux procps)
-dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark iperf mininet bridge-utils)
+dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark)
+bench_pkgs=(iperf mininet bridge-utils)
 
 pkgs=("${course_pkgs[@]}")
 case "${1:-}" in
   --dev) pkgs+=("${dev_pkgs[@]}") ;;
+  --bench) pkgs+=("${dev_pkgs[@]}" "${bench_pkgs[@]}") ;;
   "") ;;
-  *) echo "usage: bash scripts/setup.sh [--dev]" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/setup.sh [--dev | --bench]" >&2; exit 2 ;;
 esac
 
 # Node first: Observable Plot is ESM-only, loaded with require(esm), which
