@@ -4,13 +4,14 @@
 #
 #   bash scripts/setup.sh          what a student needs (Jupyter, tcpdump)
 #   bash scripts/setup.sh --dev    also what the tests use (nbclient; scapy
-#                                  and tshark, the dissector's oracles)
+#                                  and tshark, the dissector's oracles; chromium
+#                                  and jupyterlab-server for the browser test)
 #   bash scripts/setup.sh --bench  also the benchmarks' peers (iperf2, Mininet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 course_pkgs=(jupyter-notebook tcpdump iproute2 util-linux procps)
-dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark)
+dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark chromium python3-jupyterlab-server python3-jupyter-server)
 bench_pkgs=(iperf mininet bridge-utils)
 
 pkgs=("${course_pkgs[@]}")

@@ -1,0 +1,103 @@
+// Debian's Chromium, headless, driven by playwright-core (loaded from the lab
+// app's node_modules: it is test tooling, not a course dependency). No
+// browser is ever downloaded. The flags keep a machine without outside
+// network quiet: no first-run, sync, component updates or background traffic.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CHROMIUM, LabApp, requirePlaywright } from "./lab-app";
+import { killProcessesMentioning } from "./servers";
+
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** The parts of playwright-core's API the browser test uses. */
+export interface Locator {
+  click(options?: { timeout?: number }): Promise<void>;
+  first(): Locator;
+  nth(index: number): Locator;
+  count(): Promise<number>;
+  textContent(options?: { timeout?: number }): Promise<string | null>;
+  waitFor(options?: { state?: "attached" | "visible" | "hidden" | "detached"; timeout?: number }): Promise<void>;
+  press(key: string): Promise<void>;
+}
+
+export interface Page {
+  goto(url: string, options?: { timeout?: number; waitUntil?: string }): Promise<unknown>;
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
+  evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
+  waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options?: { timeout?: number; polling?: number }): Promise<unknown>;
+  waitForTimeout(ms: number): Promise<void>;
+  screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
+  setViewportSize(size: { width: number; height: number }): Promise<void>;
+  keyboard: { press(key: string): Promise<void> };
+  on(event: "console", listener: (message: { type(): string; text(): string }) => void): void;
+  on(event: "pageerror", listener: (error: Error) => void): void;
+  close(): Promise<void>;
+}
+
+interface BrowserContext {
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+interface Playwright {
+  chromium: {
+    launchPersistentContext(userDataDir: string, options: Record<string, unknown>): Promise<BrowserContext>;
+  };
+}
+
+export const VIEWPORT = { width: 1280, height: 900 };
+
+export interface Browser {
+  /** A fresh tab; the browser's console errors are kept for failure messages. */
+  newPage(): Promise<Page & { consoleErrors: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(app: LabApp): Promise<Browser> {
+  const { chromium } = requirePlaywright(app) as Playwright;
+  const userDataDir = mkdtempSync(join(tmpdir(), "mcast-chromium-"));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: VIEWPORT,
+      timeout: 60_000,
+    });
+  } catch (err) {
+    await killProcessesMentioning(userDataDir);
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw new Error(`Chromium (${CHROMIUM}) did not start: ${(err as Error).message}`);
+  }
+  let closed = false;
+  return {
+    async newPage() {
+      const page = (await context.newPage()) as Page & { consoleErrors: string[] };
+      page.consoleErrors = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") page.consoleErrors.push(m.text().slice(0, 500));
+      });
+      page.on("pageerror", (e) => page.consoleErrors.push(`page error: ${e.message}`.slice(0, 500)));
+      return page;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.race([context.close().catch(() => undefined), new Promise((r) => setTimeout(r, 15_000))]);
+      // Whatever did not exit with the context: Chromium's processes all name the profile folder.
+      await killProcessesMentioning(userDataDir);
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

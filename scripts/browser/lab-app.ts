@@ -1,0 +1,204 @@
+// The JupyterLab 4 front end for the browser test, built from
+// test/browser/lab-app/ (its own package.json and lock, pinned to one
+// JupyterLab release) into a cache folder named by a hash of those sources,
+// so only the first run on a machine pays for `npm ci` and webpack. Test
+// tooling only: the course itself never needs it.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { ROOT } from "../jupyter";
+
+export const LAB_APP_SOURCE = join(ROOT, "test", "browser", "lab-app");
+/** Every file the build depends on; a change to any of them means a new build. */
+export const LAB_APP_FILES = [
+  "package.json",
+  "package-lock.json",
+  "webpack.config.js",
+  "index.js",
+  "main.py",
+  "templates/index.html",
+  "app-settings/overrides.json",
+];
+export const PYTHON = "/usr/bin/python3";
+export const CHROMIUM = "/usr/bin/chromium";
+
+const NPM_CI_TIMEOUT_MS = 8 * 60_000;
+const WEBPACK_TIMEOUT_MS = 6 * 60_000;
+/** How long to wait for another process building the same version. */
+const LOCK_WAIT_MS = NPM_CI_TIMEOUT_MS + WEBPACK_TIMEOUT_MS + 60_000;
+
+export interface LabApp {
+  /** The cache folder: sources, node_modules, build/. */
+  dir: string;
+  /** The Python launcher (jupyterlab_server.LabServerApp) to run with PYTHON. */
+  main: string;
+  /** True when this call built it (cold), false when the cache had it. */
+  built: boolean;
+  seconds: number;
+}
+
+/** ~/.cache/mcast-lab (or $MCAST_LAB_CACHE, or under $XDG_CACHE_HOME). */
+export function cacheRoot(): string {
+  if (process.env.MCAST_LAB_CACHE) return process.env.MCAST_LAB_CACHE;
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(base, "mcast-lab");
+}
+
+export function labAppHash(): string {
+  const hash = createHash("sha256");
+  for (const file of LAB_APP_FILES) {
+    hash.update(file + "\0");
+    hash.update(readFileSync(join(LAB_APP_SOURCE, file)));
+    hash.update("\0");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The built front end, building it first when the cache does not have this version. */
+export async function ensureLabApp(log: (line: string) => void = () => {}): Promise<LabApp> {
+  const started = Date.now();
+  const root = cacheRoot();
+  const hash = labAppHash();
+  const dir = join(root, `lab-app-${hash}`);
+  const done = () => ({ dir, main: join(dir, "main.py"), seconds: (Date.now() - started) / 1000 });
+  if (isComplete(dir, hash)) return { ...done(), built: false };
+
+  mkdirSync(root, { recursive: true });
+  const lock = `${dir}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    // Someone else holds the lock: wait for their build, or take over a dead one's.
+    const holder = Number(readText(join(lock, "pid")));
+    if (!alive(holder)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (isComplete(dir, hash)) return { ...done(), built: false };
+    if (Date.now() > deadline) throw new Error(`the JupyterLab build in ${dir} is locked by process ${holder} for too long; remove ${lock} if that process is gone`);
+    log(`waiting for process ${holder}, which is building ${dir}`);
+    await sleep(2000);
+  }
+  try {
+    if (isComplete(dir, hash)) return { ...done(), built: false };
+    const work = `${dir}.tmp-${process.pid}`;
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    for (const file of LAB_APP_FILES) {
+      mkdirSync(dirname(join(work, file)), { recursive: true });
+      cpSync(join(LAB_APP_SOURCE, file), join(work, file));
+    }
+    log(`building the JupyterLab front end in ${dir} (npm ci, then webpack; once per version of test/browser/lab-app)`);
+    const npm = npmCommand();
+    let t = Date.now();
+    await run(npm[0], [...npm.slice(1), "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], work, NPM_CI_TIMEOUT_MS);
+    log(`npm ci: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    t = Date.now();
+    await run(process.execPath, ["webpack.config.js"], work, WEBPACK_TIMEOUT_MS);
+    log(`webpack: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    if (!existsSync(join(work, "build", "bundle.js"))) throw new Error(`webpack wrote no build/bundle.js in ${work}`);
+    writeFileSync(join(work, ".complete"), hash + "\n");
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(work, dir);
+    pruneOtherVersions(root, dir);
+    return { ...done(), built: true };
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** playwright-core from the lab app's node_modules (it is not a course dependency). */
+export function requirePlaywright(app: LabApp): unknown {
+  return createRequire(join(app.dir, "package.json"))("playwright-core");
+}
+
+function isComplete(dir: string, hash: string): boolean {
+  return readText(join(dir, ".complete")).trim() === hash && existsSync(join(dir, "build", "bundle.js"));
+}
+
+/** Old versions and builds abandoned by dead processes: each holds ~400 MB. */
+function pruneOtherVersions(root: string, keep: string): void {
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
+    if (path === keep || !name.startsWith("lab-app-")) continue;
+    const tmp = /\.tmp-(\d+)$/.exec(name);
+    const lock = name.endsWith(".lock");
+    if (lock) continue;
+    if (tmp && alive(Number(tmp[1]))) continue;
+    if (!tmp && existsSync(`${path}.lock`)) continue;
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
+function npmCommand(): string[] {
+  // Under `npm test`, the npm that runs us; else the one on PATH.
+  const cli = process.env.npm_execpath;
+  if (cli && /npm-cli\.js$/.test(cli) && existsSync(cli)) return [process.execPath, cli];
+  return ["npm"];
+}
+
+/** Run a command in its own process group; on timeout the whole group is killed. */
+function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+    let output = "";
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      reject(new Error(`${command} ${args.join(" ")} in ${cwd} took more than ${timeoutMs / 1000} s and was stopped:\n${output}`));
+    }, timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${command}: ${err.message}`));
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args.join(" ")} in ${cwd} failed (${signal ?? `exit ${code}`}):\n${output}`));
+    });
+  });
+}
+
+export function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+export function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
