@@ -3,6 +3,8 @@
 // routes, groups, UDP counters), or call the course's send()/receive() from
 // inside it, so that a notebook cell needs no shell strings.
 import { inspect } from "node:util";
+import type { ReceiveOptions, ReceiveResult } from "../receive";
+import type { SendOptions, SendResult } from "../send";
 import { tryParseIPv4 } from "../address";
 import { ArgumentError, checkSignal, checkTimeout } from "../errors";
 import { quote } from "./plan";
@@ -27,45 +29,15 @@ export class CommandError extends Error {
   }
 }
 
-/** The course's send() and receive(), as they cross into a host and back. */
-export interface LabSendOptions {
-  group: string;
-  port: number;
-  message: string | Uint8Array;
-  from?: string;
-  ttl?: number;
-  loopback?: boolean;
-  [option: string]: unknown;
-}
-
-export interface LabSendResult {
-  bytes: number;
-  from: string;
-  fromPort: number;
-  group: string;
-  port: number;
-  ttl: number;
-  time: number;
-  [field: string]: unknown;
-}
-
-export interface LabReceiveOptions {
-  group: string;
-  port: number;
-  /** The NIC's address to join on, or "any". */
-  on: string;
-  count?: number;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  [option: string]: unknown;
-}
-
-export interface LabReceiveResult {
-  datagrams: Array<{ message: string; bytes: Uint8Array; from: string; fromPort: number; size: number; time: number; [field: string]: unknown }>;
-  timedOut: boolean;
-  summary: string;
-  [field: string]: unknown;
-}
+/**
+ * The course's send() and receive(), as they cross into a host and back: the
+ * module's own options and results (the module in the host checks them, and
+ * its errors come back as they are). A signal stays on this side.
+ */
+export type LabSendOptions = SendOptions;
+export type LabSendResult = SendResult;
+export type LabReceiveOptions = ReceiveOptions;
+export type LabReceiveResult = ReceiveResult;
 
 /** A receive() running in a host: await it for the result. */
 export interface Receiving extends PromiseLike<LabReceiveResult> {
