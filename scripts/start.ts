@@ -16,7 +16,7 @@ function main(): void {
   console.log(`mcast-lab: TypeScript kernel registered in ${spec}`);
   console.log(`mcast-lab: starting jupyter ${frontend.app} ${frontend.version} on ${NOTEBOOKS}`);
   if (frontend.app !== "lab") {
-    console.log("mcast-lab: (JupyterLab is not installed; `pip install jupyterlab` adds it. The course works in both.)");
+    console.log("mcast-lab: (JupyterLab is not installed: `npm run lab` builds one from npm and serves it with Debian's jupyterlab-server, or `pip install jupyterlab`. The course works in both.)");
   }
   // Jupyter refuses to start as root unless told; a classroom VM or a
   // container often is root.
