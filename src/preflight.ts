@@ -51,7 +51,9 @@ export function checkLab(): Check {
     return { what, ok: false, found: `${unshare ? "" : "unshare "}${ip ? "" : "ip "}missing`.trim(), fix: "sudo apt-get install util-linux iproute2" };
   }
   const root = process.getuid?.() === 0;
-  const args = root ? ["--net", "--mount", "true"] : ["--user", "--map-current-user", "--net", "--mount", "true"];
+  // The same namespaces the lab's supervisor asks for (src/lab/lab.ts).
+  const lab = ["--net", "--mount", "--uts", "--pid", "--fork", "--kill-child", "--mount-proc", "true"];
+  const args = root ? lab : ["--user", "--map-current-user", "--keep-caps", ...lab];
   const probe = spawnSync(unshare, args, { timeout: 3000, encoding: "utf8" });
   if (probe.status === 0) {
     return { what, ok: true, found: root ? "yes, as root" : "yes, unprivileged user namespaces", fix: "" };
