@@ -1,6 +1,6 @@
 // Finding Jupyter on this machine and registering the course's kernel in a
 // project-local data folder, so that the user's own kernels are never touched.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -74,4 +74,28 @@ export function findNbclientPython(): string | null {
     if (r.status === 0) return python;
   }
   return null;
+}
+
+/**
+ * Run a Jupyter server in the foreground until it exits, then exit with its
+ * status. One Ctrl-C is enough: Jupyter answers a lone one with a "Shutdown?
+ * (y/[n])" prompt, so every signal becomes a SIGTERM, on which the server
+ * shuts its kernels down (each kernel also exits when its server is gone).
+ * Once stopping, the server's log stays ours: Debian's Notebook 6.4 prints a
+ * harmless traceback while shutting down (a jupyter_client event-loop bug).
+ */
+export function serveUntilStopped(command: string, args: string[]): void {
+  const child = spawn(command, args, { env: jupyterEnv(), stdio: ["inherit", "inherit", "pipe"] });
+  let stopping = false;
+  child.stderr!.on("data", (chunk: Buffer) => {
+    if (!stopping) process.stderr.write(chunk);
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      if (!stopping) console.log("\nmcast-lab: stopping the server and its kernels");
+      stopping = true;
+      if (child.exitCode === null) child.kill("SIGTERM");
+    });
+  }
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }

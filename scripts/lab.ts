@@ -3,9 +3,9 @@
 // front end the browser test builds from npm (test/browser/lab-app, cached
 // in ~/.cache/mcast-lab) is served by Debian's jupyterlab_server. Ctrl-C
 // stops it and its kernels.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { ensureLabApp, PYTHON } from "./browser/lab-app";
-import { installKernelSpec, jupyterEnv, NOTEBOOKS } from "./jupyter";
+import { installKernelSpec, NOTEBOOKS, serveUntilStopped } from "./jupyter";
 
 async function main(): Promise<void> {
   const check = spawnSync(PYTHON, ["-c", "import jupyterlab_server, jupyter_server"], { timeout: 20_000 });
@@ -17,24 +17,7 @@ async function main(): Promise<void> {
   const app = await ensureLabApp((line) => console.log(`mcast-lab: ${line}`));
   console.log(`mcast-lab: JupyterLab front end ${app.built ? `built in ${app.seconds.toFixed(0)} s` : "from the cache"}: ${app.dir}`);
   const extra = process.argv.slice(2);
-  const child = spawn(
-    PYTHON,
-    [app.main, `--ServerApp.root_dir=${NOTEBOOKS}`, "--ServerApp.ip=127.0.0.1", ...(process.getuid?.() === 0 ? ["--ServerApp.allow_root=True"] : []), ...extra],
-    { env: jupyterEnv(), stdio: ["inherit", "inherit", "pipe"] },
-  );
-  // As in start.ts: one Ctrl-C is enough, and the shutdown noise stays ours.
-  let stopping = false;
-  child.stderr!.on("data", (chunk: Buffer) => {
-    if (!stopping) process.stderr.write(chunk);
-  });
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(signal, () => {
-      if (!stopping) console.log("\nmcast-lab: stopping the server and its kernels");
-      stopping = true;
-      if (child.exitCode === null) child.kill("SIGTERM");
-    });
-  }
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  serveUntilStopped(PYTHON, [app.main, `--ServerApp.root_dir=${NOTEBOOKS}`, "--ServerApp.ip=127.0.0.1", ...(process.getuid?.() === 0 ? ["--ServerApp.allow_root=True"] : []), ...extra]);
 }
 
 main().catch((err) => {
