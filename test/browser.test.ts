@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test, TestContext } from "node:test";
 import { Browser, launchChromium } from "../scripts/browser/chromium";
-import { CLASSIC_NOTEBOOK, JUPYTERLAB, notebookUnderTest, runFirstCellLikeAStudent, runNotebook } from "../scripts/browser/drive";
+import { BrowserStuck, CLASSIC_NOTEBOOK, JUPYTERLAB, notebookUnderTest, runFirstCellLikeAStudent, runNotebook } from "../scripts/browser/drive";
 import { CHROMIUM, ensureLabApp, LabApp, PYTHON } from "../scripts/browser/lab-app";
 import { CLASSIC_JUPYTER, JupyterServer, startClassic, startLab } from "../scripts/browser/servers";
 import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
@@ -150,13 +150,23 @@ for (const fe of [JUPYTERLAB, CLASSIC_NOTEBOOK]) {
     });
 
     for (const name of notebooks) {
-      test(`${name}: Restart and Run All shows no error, draws every figure, and the preflight table`, { timeout: 8 * 60_000 }, async (t) => {
-        await withPage(async (page) => {
-          const report = await runNotebook(fe, page, server!, notebookUnderTest(course, name), artifacts);
+      test(`${name}: Restart and Run All shows no error, draws every figure, and the preflight table`, { timeout: 14 * 60_000 }, async (t) => {
+        // A browser that stops answering (not the notebook: its failures are
+        // never retried) gets one more try on a fresh page, said out loud.
+        const attempt = () => withPage((page) => runNotebook(fe, page, server!, notebookUnderTest(course, name), artifacts));
+        await (async () => {
+          let report;
+          try {
+            report = await attempt();
+          } catch (err) {
+            if (!(err instanceof BrowserStuck)) throw err;
+            t.diagnostic(`retried on a fresh page: ${err.message.split("\n")[0]}`);
+            report = await attempt();
+          }
           const { open, run, check } = report.phases;
           t.diagnostic(`${report.seconds.toFixed(1)} s (open ${open.toFixed(1)}, run ${run.toFixed(1)}, check ${check.toFixed(1)}), ${report.codeCells} code cells, ${report.figures} figure cells; screenshot ${report.screenshot}${report.screenshotCut ? " (cut at the screenshot height limit)" : ""}`);
           if (report.retried) t.diagnostic(`Restart and Run All was done twice: ${report.retried}`);
-        });
+        })();
       });
     }
 

@@ -42,7 +42,11 @@ export interface Page {
   on(event: "console", listener: (message: { type(): string; text(): string }) => void): void;
   on(event: "pageerror", listener: (error: Error) => void): void;
   close(): Promise<void>;
+  setDefaultTimeout(ms: number): void;
 }
+
+/** Every Playwright action on a page (a click, a screenshot, a wait) gives up after this. */
+export const ACTION_TIMEOUT_MS = 60_000;
 
 interface BrowserContext {
   newPage(): Promise<Page>;
@@ -84,6 +88,7 @@ export async function launchChromium(app: LabApp): Promise<Browser> {
   return {
     async newPage() {
       const page = (await context.newPage()) as Page & { consoleErrors: string[] };
+      page.setDefaultTimeout(ACTION_TIMEOUT_MS);
       page.consoleErrors = [];
       page.on("console", (m) => {
         if (m.type() === "error") page.consoleErrors.push(m.text().slice(0, 500));

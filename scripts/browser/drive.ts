@@ -61,6 +61,29 @@ export class NotebookFailure extends Error {
 /** Run All queued every cell, the kernel is idle, and not one cell has started. */
 class RunNeverStarted extends NotebookFailure {}
 
+/**
+ * The browser itself stopped answering (a page call that never returned),
+ * as opposed to anything the notebook showed: the one failure worth a
+ * second try on a fresh page.
+ */
+export class BrowserStuck extends NotebookFailure {}
+
+/** A whole notebook, open to screenshot, gets this long; past it the browser is stuck. */
+const NOTEBOOK_BUDGET_MS = RUN_BUDGET_MS + OPEN_TIMEOUT_MS;
+
+/** Settle `work`, or fail after `ms` naming what it was doing; the caller closes the page. */
+async function within<T>(ms: number, doing: () => string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BrowserStuck(`the browser stopped answering after ${ms / 1000} s, while ${doing()}`)), ms);
+  });
+  try {
+    return await Promise.race([work, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // What the page shows, read inside the page.
 
@@ -277,6 +300,18 @@ export const CLASSIC_NOTEBOOK: FrontEnd = {
  * kernel is shut down afterwards, pass or fail.
  */
 export async function runNotebook(fe: FrontEnd, page: Page, server: JupyterServer, nb: NotebookUnderTest, artifacts: string): Promise<RunReport> {
+  const phase = { now: "opening the notebook" };
+  try {
+    return await within(NOTEBOOK_BUDGET_MS, () => phase.now, runNotebookSteps(fe, page, server, nb, artifacts, phase));
+  } catch (err) {
+    if (err instanceof BrowserStuck) err.message = `${nb.name} in ${fe.label}: ${err.message}`;
+    throw err;
+  } finally {
+    await shutdownKernels(server).catch(() => undefined);
+  }
+}
+
+async function runNotebookSteps(fe: FrontEnd, page: Page, server: JupyterServer, nb: NotebookUnderTest, artifacts: string, phase: { now: string }): Promise<RunReport> {
   const started = Date.now();
   mkdirSync(artifacts, { recursive: true });
   const shot = join(artifacts, nb.name.replace(/\.ipynb$/, ".png"));
@@ -287,6 +322,7 @@ export async function runNotebook(fe: FrontEnd, page: Page, server: JupyterServe
     const opened = Date.now();
     let retried: string | undefined;
     const lost = server.lostReplies();
+    phase.now = "running all cells";
     await fe.restartAndRunAll(page);
     let view: PageView;
     try {
@@ -304,6 +340,7 @@ export async function runNotebook(fe: FrontEnd, page: Page, server: JupyterServe
     }
     const ran = Date.now();
     const problems = checkResults(nb, view);
+    phase.now = "taking the screenshot";
     const cut = await screenshot(fe, page, shot);
     const phases = { open: (opened - started) / 1000, run: (ran - opened) / 1000, check: (Date.now() - ran) / 1000 };
     if (problems.length) throw new NotebookFailure(`${nb.name} in ${fe.label}:\n  ${problems.join("\n  ")}\n(screenshot: ${shot})`);
@@ -321,8 +358,6 @@ export async function runNotebook(fe: FrontEnd, page: Page, server: JupyterServe
     const log = serverWarnings(server);
     if (log) err.message += `\nthe ${fe.label} server's last warnings:\n  ${log}`;
     throw err;
-  } finally {
-    await shutdownKernels(server).catch(() => undefined);
   }
 }
 
