@@ -132,10 +132,15 @@ export function describeValue(value: unknown): string {
 type TslabDisplay = { raw(contentType: string, data: string): void };
 let kernelDisplay: TslabDisplay | null | undefined;
 
+/** Is this process a tslab kernel? (Its command line: tslab ... kernel --config-path ...) */
+export function isTslabProcess(argv: readonly string[] = process.argv): boolean {
+  return argv.includes("kernel") && argv.some((a) => /tslab/.test(a));
+}
+
 export function inKernel(): boolean {
   if (kernelDisplay === undefined) {
     kernelDisplay = null;
-    if (process.argv.some((a) => a === "kernel") && process.argv.some((a) => /tslab/.test(a))) {
+    if (isTslabProcess()) {
       try {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         kernelDisplay = (require("tslab") as { display: TslabDisplay }).display;

@@ -3,7 +3,7 @@
 // with the one line that fixes it, before a later cell fails on it.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { table } from "./display";
+import { isTslabProcess, table } from "./display";
 
 export interface Check {
   what: string;
@@ -33,7 +33,7 @@ export function checkKernel(): Check {
   } catch {
     /* not installed */
   }
-  const running = process.argv.some((a) => /tslab/.test(a)) && process.argv.includes("kernel");
+  const running = isTslabProcess();
   return {
     what: "tslab kernel",
     ok: version !== "",
