@@ -100,3 +100,38 @@ export function answersOf(nb: Notebook): Map<string, string> {
   }
   return out;
 }
+
+// nbgrader's markers, as a source notebook for nbgrader holds them.
+export const BEGIN_SOLUTION = "BEGIN SOLUTION";
+export const END_SOLUTION = "END SOLUTION";
+export const BEGIN_HIDDEN = "BEGIN HIDDEN TESTS";
+export const END_HIDDEN = "END HIDDEN TESTS";
+/** What replaces a solution in the student's cell: the code stub nbgrader_config.py gives for TypeScript. */
+export const CODE_STUB = `${STUB_MARK}\nthrow new Error("not answered yet");`;
+
+/**
+ * nbgrader's ClearSolutions on one cell's code: each region from a line with
+ * BEGIN SOLUTION to one with END SOLUTION becomes the stub, indented as the
+ * BEGIN line. (The same rule as nbgrader 0.9's, so that what we ship is what
+ * generate_assignment makes.)
+ */
+export function clearSolution(code: string): string {
+  const out: string[] = [];
+  let inside = false;
+  for (const line of code.split("\n")) {
+    if (line.includes(BEGIN_SOLUTION)) {
+      if (inside) throw new Error("a BEGIN SOLUTION inside another");
+      inside = true;
+      const indent = /^\s*/.exec(line)![0];
+      for (const stub of CODE_STUB.split("\n")) out.push(indent + stub);
+    } else if (line.includes(END_SOLUTION)) inside = false;
+    else if (!inside) out.push(line);
+  }
+  if (inside) throw new Error("a BEGIN SOLUTION with no END SOLUTION");
+  return out.join("\n");
+}
+
+/** The hidden-case lines of a check cell in an nbgrader source notebook (removed by nbgrader's ClearHiddenTests). */
+export function hiddenTestLines(id: string, seed: number): string {
+  return `// ${BEGIN_HIDDEN}\nmc.hiddenCases(${JSON.stringify(id)}, ${seed});\n// ${END_HIDDEN}\n`;
+}

@@ -1,27 +1,37 @@
 // `npm run grade -- submission.ipynb ...`: grade homework with the course's
 // own checks, each submission in a fresh kernel with a time limit.
 //
-// What is run is the course's notebook with only the student's answer cells
-// put in (matched by grade_id). So a check cell the student edited or deleted
-// is the course's again, and nothing else the student added runs. A check
-// that failed, was aborted, timed out or printed no score line scores 0. An
-// answer that never returns gets the kernel killed at the limit; the
-// notebook is then run again with that answer left as the stub, so the other
-// exercises are still scored.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// What runs is the course's notebook with only the student's answer cells put
+// in (matched by grade_id), in a private copy of the course, in a PID
+// namespace of its own. The verdicts are not read from the kernel's output:
+// the kernel connects to this process (src/homework/judge.ts), which picks
+// the cases, draws the hidden ones from the submission's seed, measures with
+// its own sockets and lab, and keeps the score. An answer that never returns
+// gets the kernel killed at the limit; the notebook is then run again with
+// that answer left as the stub, so the other exercises are still scored.
+import { randomBytes, createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { parseScoreLine } from "../src/homework";
+import type { CaseVerdict } from "../src/homework/case";
+import { Judge } from "../src/homework/judge";
+import type { Lab } from "../src/lab/lab";
+import { changesIn, copyCourse } from "./course-copy";
 import { answersOf, Exercise, exercisesOf, withAnswers } from "./exercises";
+import { feedbackHtml } from "./feedback";
 import { NOTEBOOKS } from "./jupyter";
-import { cellSource, Notebook, outputText, readNotebook, RunResult, runNotebook, writeNotebook } from "./notebook";
+import { cellSource, Notebook, RunResult, runNotebook, writeNotebook } from "./notebook";
 
 export interface GradeOptions {
   /** The folder with the course's notebooks (the trusted copies). */
   course?: string;
   cellTimeoutSec?: number;
   totalTimeoutSec?: number;
+  /** The submission's seed for hidden cases (default: drawn at random). */
+  seed?: number;
   onProgress?: (message: string) => void;
+  /** Shared by the submissions graded in one process: the grader's lab and the lock for cases that need it or loopback. */
+  shared?: GraderResources;
 }
 
 export interface ExerciseGrade {
@@ -29,11 +39,14 @@ export interface ExerciseGrade {
   earned: number;
   possible: number;
   note: string;
+  cases: CaseVerdict[];
 }
 
 export interface SubmissionGrade {
   submission: string;
   notebook: string;
+  /** The seed its hidden cases were drawn from: grading it again with it gives the same result. */
+  seed: number;
   exercises: ExerciseGrade[];
   earned: number;
   possible: number;
@@ -48,35 +61,82 @@ interface CourseNotebook {
   exercises: Exercise[];
 }
 
+/** What the submissions graded in one process share: one lab of the grader's own, and one lock. */
+export class GraderResources {
+  private lab: Promise<Lab> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  labFor = (): Promise<Lab> => {
+    if (!this.lab) {
+      this.lab = (async () => (await import("../src/lab/lab")).up())();
+      this.lab.catch(() => (this.lab = null));
+    }
+    return this.lab;
+  };
+
+  exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  };
+
+  async close(): Promise<void> {
+    if (this.lab) await (await this.lab.catch(() => null))?.down();
+  }
+}
+
 export function loadCourse(dir: string): CourseNotebook[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".ipynb"))
     .sort()
     .map((f) => {
-      const nb = readNotebook(join(dir, f));
+      const nb = JSON.parse(readFileSync(join(dir, f), "utf8")) as Notebook;
       return { name: basename(f, ".ipynb"), path: join(dir, f), nb, exercises: exercisesOf(nb, f) };
     })
     .filter((c) => c.exercises.length > 0);
 }
 
 function gradeIds(nb: Notebook): Set<string> {
-  return new Set(nb.cells.map((c) => c.metadata?.nbgrader?.grade_id).filter((id): id is string => typeof id === "string"));
+  return new Set(nb.cells.map((c) => c?.metadata?.nbgrader?.grade_id).filter((id): id is string => typeof id === "string"));
 }
 
-/** The course notebook a submission answers: the one sharing most grade_ids. */
-function matchCourse(course: CourseNotebook[], submission: Notebook, file: string): CourseNotebook {
+/** A submission as a notebook, or why it is not one (not JSON, not nbformat 4, empty). */
+export function readSubmission(file: string): Notebook {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (text.trim() === "") throw new Error("is empty");
+  let nb: Notebook;
+  try {
+    nb = JSON.parse(text);
+  } catch {
+    throw new Error("is not JSON (is it an .ipynb file?)");
+  }
+  if (!nb || typeof nb !== "object" || !Array.isArray(nb.cells)) throw new Error('is not a notebook (no "cells" list)');
+  if (nb.nbformat !== 4) throw new Error(`is nbformat ${JSON.stringify(nb.nbformat)}, not 4 (save it again with Jupyter)`);
+  if (nb.cells.length === 0) throw new Error("has no cells");
+  return nb;
+}
+
+/** The course notebook a submission answers: the one sharing most grade_ids (its file name plays no part). */
+function matchCourse(course: CourseNotebook[], submission: Notebook): CourseNotebook {
   const ids = gradeIds(submission);
   let best: CourseNotebook | null = null;
   let bestScore = 0;
   for (const c of course) {
-    const shared = [...gradeIds(c.nb)].filter((id) => ids.has(id)).length + (basename(file).includes(c.name) ? 0.5 : 0);
+    const shared = [...gradeIds(c.nb)].filter((id) => ids.has(id)).length;
     if (shared > bestScore) [best, bestScore] = [c, shared];
   }
-  if (!best || bestScore < 1) {
-    throw new Error(`${file}: none of its cells carries a grade_id of the course's exercises; is it one of ${course.map((c) => c.name).join(", ")}?`);
-  }
+  if (!best) throw new Error(`none of its cells carries a grade_id of the course's exercises; is it one of ${course.map((c) => c.name).join(", ")}?`);
   return best;
 }
+
+// Ways into the kernel's own machinery that no answer needs: flagged for a
+// person to look at (they are how the module's locks could be pried open).
+const INTERNALS = /\binspector\b|_getActiveHandles|process\.binding|\brequire\.cache\b|Module\._load|MCAST_GRADER|mcast-lab\.grader|\/homework\/(lock|check|judge)/;
 
 /** The answers to run and the flags: duplicated, unknown, missing or tampered cells. */
 function inspectSubmission(course: CourseNotebook, submission: Notebook): { answers: Map<string, string>; flags: string[] } {
@@ -84,10 +144,10 @@ function inspectSubmission(course: CourseNotebook, submission: Notebook): { answ
   const known = gradeIds(course.nb);
   const seen = new Map<string, number>();
   for (const cell of submission.cells) {
-    const id = cell.metadata?.nbgrader?.grade_id;
+    const id = cell?.metadata?.nbgrader?.grade_id;
     if (typeof id !== "string") continue;
     seen.set(id, (seen.get(id) ?? 0) + 1);
-    if (!known.has(id)) flags.push(`unknown grade_id ${id}: cell ignored`);
+    if (!known.has(id)) flags.push(`unknown grade_id ${id.slice(0, 60)}: cell ignored`);
   }
   for (const [id, n] of seen) {
     if (n > 1 && known.has(id)) flags.push(`grade_id ${id} appears ${n} times: the first is used`);
@@ -95,9 +155,13 @@ function inspectSubmission(course: CourseNotebook, submission: Notebook): { answ
   const answers = new Map<string, string>();
   const submitted = answersOf(submission);
   for (const ex of course.exercises) {
-    if (submitted.has(ex.id)) answers.set(ex.id, submitted.get(ex.id)!);
-    else flags.push(`answer cell ${ex.id} is missing: graded as not answered`);
-    const check = submission.cells.find((c) => c.metadata?.nbgrader?.grade_id === `${ex.id}-check`);
+    const code = submitted.get(ex.id);
+    if (typeof code === "string") {
+      answers.set(ex.id, code);
+      const m = INTERNALS.exec(code);
+      if (m) flags.push(`answer ${ex.id} reaches into the kernel's internals (${m[0]}): look at it by hand`);
+    } else flags.push(`answer cell ${ex.id} is missing: graded as not answered`);
+    const check = submission.cells.find((c) => c?.metadata?.nbgrader?.grade_id === `${ex.id}-check`);
     if (!check) flags.push(`check cell ${ex.id}-check was deleted: the course's is used`);
     else if (cellSource(check).trim() !== cellSource(course.nb.cells[ex.checkIndex]).trim()) {
       flags.push(`check cell ${ex.id}-check was edited: the course's is used`);
@@ -110,58 +174,102 @@ function exerciseAt(exercises: Exercise[], index: number): Exercise | undefined 
   return exercises.find((ex) => ex.answerIndex === index || ex.checkIndex === index);
 }
 
+/** A fresh seed, or the one a submission of this name was graded with before (in `previous`). */
+export function seedFor(file: string, base: number | undefined, previous: Map<string, number>): number {
+  if (base !== undefined) return createHash("sha256").update(`${base}:${basename(file)}`).digest().readUInt32BE(0);
+  return previous.get(basename(file)) ?? randomBytes(4).readUInt32BE(0);
+}
+
 export async function gradeSubmission(file: string, options: GradeOptions = {}): Promise<SubmissionGrade> {
+  const seed = options.seed ?? randomBytes(4).readUInt32BE(0);
+  const shared = options.shared ?? new GraderResources();
+  try {
+    return await grade(file, seed, shared, options);
+  } finally {
+    if (!options.shared) await shared.close();
+  }
+}
+
+async function grade(file: string, seed: number, shared: GraderResources, options: GradeOptions): Promise<SubmissionGrade> {
   const courseDir = resolve(options.course ?? NOTEBOOKS);
-  const course = matchCourse(loadCourse(courseDir), readNotebook(file), file);
-  const { answers, flags } = inspectSubmission(course, readNotebook(file));
+  const submission = readSubmission(file);
+  const course = matchCourse(loadCourse(courseDir), submission);
+  const { answers, flags } = inspectSubmission(course, submission);
   const notes = new Map<string, string>();
   const work = mkdtempSync(join(tmpdir(), "mcast-grade-"));
   let result: RunResult | null = null;
+  let judge: Judge | null = null;
   try {
     // Each pass that times out leaves one more answer as the stub; at most
     // one pass per exercise, plus the last.
     for (let pass = 0; pass <= course.exercises.length; pass++) {
+      const copy = copyCourse(join(work, `course-${pass}`));
       const graded = withAnswers(course.nb, answers);
-      const path = join(work, `${course.name}.ipynb`);
+      const path = join(copy.notebooks, `${course.name}.ipynb`);
       writeNotebook(path, graded);
-      result = await runNotebook(path, {
-        cwd: courseDir,
-        cellTimeoutSec: options.cellTimeoutSec ?? 60,
-        totalTimeoutSec: options.totalTimeoutSec ?? 600,
-        pauseAfterErrorMs: 300,
-        onCell: (cell) => options.onProgress?.(`${basename(file)}: cell ${cell.index + 1}/${graded.cells.length} ${cell.status}`),
-      });
+      judge = new Judge(join(work, `grader-${pass}.sock`), { seed, lab: shared.labFor, exclusive: shared.exclusive });
+      await judge.listen();
+      try {
+        result = await runNotebook(path, {
+          cwd: copy.notebooks,
+          cellTimeoutSec: options.cellTimeoutSec ?? 60,
+          totalTimeoutSec: options.totalTimeoutSec ?? 600,
+          pauseAfterErrorMs: 0,
+          env: { MCAST_GRADER: judge.path },
+          isolate: true,
+          onCell: (cell) => options.onProgress?.(`${basename(file)}: cell ${cell.index + 1}/${graded.cells.length} ${cell.status}`),
+        });
+      } finally {
+        await judge.close();
+      }
+      for (const f of judge.flags) if (!flags.includes(f)) flags.push(f);
+      for (const c of result.cells) {
+        if (c.truncated) {
+          const ex = exerciseAt(course.exercises, c.index);
+          const f = `cell ${c.index + 1}${ex ? ` (${ex.id})` : ""} printed ${c.truncated.toLocaleString("en-US")} characters: cut`;
+          if (!flags.includes(f)) flags.push(f);
+        }
+      }
+      if (result.leftover.length) {
+        const f = `processes outlived the kernel and were stopped: ${result.leftover.slice(0, 3).join("; ")}${result.leftover.length > 3 ? "; ..." : ""}`;
+        if (!flags.includes(f)) flags.push(f);
+      }
+      const written = changesIn(copy, [`${course.name}.ipynb`]);
+      if (written.length) {
+        const f = `wrote into the course folder (its private copy; the course is untouched): ${written.slice(0, 5).join(", ")}${written.length > 5 ? ", ..." : ""}`;
+        if (!flags.includes(f)) flags.push(f);
+      }
       if (result.end === "complete") break;
       const stuck = result.cells[result.cells.length - 1];
       const ex = stuck && exerciseAt(course.exercises, stuck.index);
       if (!ex || !answers.has(ex.id)) break;
       answers.delete(ex.id);
       notes.set(ex.id, `${stuck.status === "timeout" ? "timed out" : "killed the kernel"}: graded as not answered`);
-      flags.push(`${ex.id}: the kernel was killed at the limit and the notebook run again without this answer`);
+      flags.push(`${ex.id}: the kernel was ${stuck.status === "timeout" ? "stopped at the time limit" : "lost"} and the notebook run again without this answer`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   const ran = new Map(result!.cells.map((c) => [c.index, c]));
   const exercises = course.exercises.map((ex): ExerciseGrade => {
-    const base = { id: ex.id, possible: ex.points };
+    const base = { id: ex.id, possible: ex.points, cases: [] as CaseVerdict[] };
     if (notes.has(ex.id)) return { ...base, earned: 0, note: notes.get(ex.id)! };
-    const run = ran.get(ex.checkIndex);
-    if (!run) return { ...base, earned: 0, note: `the check did not run (${result!.end})` };
-    if (run.status !== "ok") {
-      const said = outputText(run.outputs).trim().split("\n").find((l) => /error/i.test(l)) ?? "";
-      return { ...base, earned: 0, note: `the check cell ended with ${run.status}${said ? `: ${said.trim().slice(0, 160)}` : ""}` };
+    const verdict = judge!.verdicts.get(ex.id);
+    if (!verdict) {
+      const run = ran.get(ex.checkIndex);
+      const why = !run ? `the check cell did not run (${result!.end})` : run.status !== "ok" ? `the check cell ended with ${run.status} before it asked the grader` : "the check never reached the grader";
+      return { ...base, earned: 0, note: why };
     }
-    const score = parseScoreLine(outputText(run.outputs), ex.id);
-    if (!score) return { ...base, earned: 0, note: "the check printed no score line" };
-    const earned = Math.max(0, Math.min(score.earned, ex.points));
-    return { ...base, earned, note: score.possible !== ex.points ? `check said ${score.earned}/${score.possible}` : "" };
+    const note = verdict.problem ?? (verdict.possible !== ex.points ? `the check is worth ${verdict.possible}, the cell says ${ex.points}` : "");
+    return { ...base, earned: Math.max(0, Math.min(verdict.earned, ex.points)), note, cases: verdict.cases };
   });
+  const round = (x: number) => Math.round(x * 100) / 100;
   return {
     submission: file,
     notebook: course.name,
+    seed,
     exercises,
-    earned: exercises.reduce((s, e) => s + e.earned, 0),
+    earned: round(exercises.reduce((s, e) => s + e.earned, 0)),
     possible: exercises.reduce((s, e) => s + e.possible, 0),
     flags,
   };
@@ -174,10 +282,10 @@ function csvField(value: string | number): string {
 
 export function gradesCsv(grades: SubmissionGrade[]): string {
   const ids = [...new Set(grades.flatMap((g) => g.exercises.map((e) => e.id)))];
-  const rows = [["submission", "notebook", ...ids, "total", "possible", "flags"]];
+  const rows = [["submission", "notebook", ...ids, "total", "possible", "seed", "flags"]];
   for (const g of grades) {
     const byId = new Map(g.exercises.map((e) => [e.id, e.earned]));
-    rows.push([g.submission, g.notebook, ...ids.map((id) => String(byId.get(id) ?? "")), String(g.earned), String(g.possible), g.flags.join("; ")]);
+    rows.push([g.submission, g.notebook, ...ids.map((id) => String(byId.get(id) ?? "")), String(g.earned), String(g.possible), String(g.seed), g.flags.join("; ")]);
   }
   return rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n";
 }
@@ -200,13 +308,45 @@ function gradesText(grades: SubmissionGrade[]): string {
 
 function usage(): never {
   console.error(
-    "usage: npm run grade -- [--course DIR] [--out DIR] [--cell-timeout SEC] [--timeout SEC] SUBMISSION.ipynb...\n" +
+    "usage: npm run grade -- [--course DIR] [--out DIR] [--jobs N] [--seed N] [--cell-timeout SEC] [--timeout SEC] SUBMISSION.ipynb...\n" +
       "  --course        the course's notebooks, whose check cells are trusted (default: notebooks/)\n" +
-      "  --out           where grades.csv and grades.json go (default: grades/)\n" +
+      "  --out           where grades.csv, grades.json and feedback/ go (default: grades/)\n" +
+      "  --jobs          submissions graded at once (default: the number of cores)\n" +
+      "  --seed          draw every submission's hidden cases from this number (default: a fresh seed\n" +
+      "                  per submission, or the one it had in OUT/grades.json, so a regrade is the same)\n" +
       "  --cell-timeout  seconds one cell may take (default 60)\n" +
       "  --timeout       seconds one notebook may take (default 600)",
   );
   process.exit(2);
+}
+
+/** Grade files `jobs` at a time; results in the order of `files`. */
+export async function gradeAll(
+  files: string[],
+  options: GradeOptions & { jobs: number; seedOf: (file: string) => number; onStart?: (i: number) => void; onDone?: (i: number, g: SubmissionGrade) => void },
+): Promise<SubmissionGrade[]> {
+  const shared = options.shared ?? new GraderResources();
+  const grades: SubmissionGrade[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      options.onStart?.(i);
+      const seed = options.seedOf(files[i]);
+      try {
+        grades[i] = await grade(files[i], seed, shared, options);
+      } catch (err) {
+        grades[i] = { submission: files[i], notebook: "?", seed, exercises: [], earned: 0, possible: 0, flags: [`not graded: ${(err as Error).message}`] };
+      }
+      options.onDone?.(i, grades[i]);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, files.length)) }, worker));
+  } finally {
+    if (!options.shared) await shared.close();
+  }
+  return grades;
 }
 
 async function main(): Promise<void> {
@@ -214,21 +354,26 @@ async function main(): Promise<void> {
   const files: string[] = [];
   const options: GradeOptions = {};
   let out = "grades";
+  let jobs = cpus().length;
+  let baseSeed: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => args[++i] ?? usage();
-    const seconds = (flag: string) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1 || n > 3600) {
-        console.error(`grade: ${flag} must be a whole number of seconds from 1 to 3600, got ${JSON.stringify(args[i])}`);
+    const whole = (flag: string, min: number, max: number, what: string) => {
+      const text = value();
+      const n = Number(text);
+      if (!/^\d+$/.test(text) || n < min || n > max) {
+        console.error(`grade: ${flag} must be ${what} from ${min} to ${max}, got ${JSON.stringify(text)}`);
         process.exit(2);
       }
       return n;
     };
     if (a === "--course") options.course = value();
     else if (a === "--out") out = value();
-    else if (a === "--cell-timeout") options.cellTimeoutSec = seconds(a);
-    else if (a === "--timeout") options.totalTimeoutSec = seconds(a);
+    else if (a === "--cell-timeout") options.cellTimeoutSec = whole(a, 1, 3600, "a whole number of seconds");
+    else if (a === "--timeout") options.totalTimeoutSec = whole(a, 1, 3600, "a whole number of seconds");
+    else if (a === "--jobs") jobs = whole(a, 1, 64, "a whole number");
+    else if (a === "--seed") baseSeed = whole(a, 0, 0xffffffff, "a whole number");
     else if (a === "--help" || a === "-h") usage();
     else if (a.startsWith("--")) {
       console.error(`grade: unknown option ${a}`);
@@ -236,36 +381,62 @@ async function main(): Promise<void> {
     } else files.push(a);
   }
   if (files.length === 0) usage();
-  const grades: SubmissionGrade[] = [];
-  const tty = process.stderr.isTTY;
-  for (const [n, file] of files.entries()) {
-    const prefix = `[${n + 1}/${files.length}] `;
-    process.stderr.write(`${prefix}${file}\n`);
-    try {
-      grades.push(
-        await gradeSubmission(file, {
-          ...options,
-          onProgress: (msg) => tty && process.stderr.write(`\r\x1b[K${prefix}${msg}`),
-        }),
-      );
-      if (tty) process.stderr.write("\r\x1b[K");
-    } catch (err) {
-      if (tty) process.stderr.write("\r\x1b[K");
-      process.stderr.write(`${prefix}${file}: not graded: ${(err as Error).message}\n`);
-      grades.push({ submission: file, notebook: "?", exercises: [], earned: 0, possible: 0, flags: [`not graded: ${(err as Error).message}`] });
-    }
+  const previous = new Map<string, number>();
+  try {
+    for (const g of JSON.parse(readFileSync(join(out, "grades.json"), "utf8")) as SubmissionGrade[]) if (Number.isInteger(g.seed)) previous.set(basename(g.submission), g.seed);
+  } catch {
+    /* no earlier grading */
   }
-  mkdirSync(out, { recursive: true });
+  const tty = process.stderr.isTTY;
+  let done = 0;
+  const started = Date.now();
+  const shared = new GraderResources();
+  // One Ctrl-C (or a TERM) ends every kernel and lab: each kernel's runner is
+  // in a namespace that dies with it, and the grader's own lab goes down here.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\ngrade: stopped by ${signal}\n`);
+      void shared.close().finally(() => process.exit(130));
+    });
+  }
+  const grades = await gradeAll(files, {
+    ...options,
+    shared,
+    jobs,
+    seedOf: (f) => seedFor(f, baseSeed, previous),
+    onProgress: (msg) => tty && process.stderr.write(`\r\x1b[K[${done}/${files.length} done] ${msg}`),
+    onStart: (i) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}[${i + 1}/${files.length}] ${files[i]}\n`),
+    onDone: (i, g) => {
+      done++;
+      if (g.notebook === "?") process.stderr.write(`${tty ? "\r\x1b[K" : ""}[${i + 1}/${files.length}] ${files[i]}: ${g.flags[0]}\n`);
+    },
+  });
+  await shared.close();
+  if (tty) process.stderr.write("\r\x1b[K");
+  mkdirSync(join(out, "feedback"), { recursive: true });
   writeFileSync(join(out, "grades.csv"), gradesCsv(grades));
   writeFileSync(join(out, "grades.json"), JSON.stringify(grades, null, 2) + "\n");
+  const now = new Date();
+  const names = new Set<string>();
+  for (const g of grades) {
+    if (g.notebook === "?") continue;
+    let name = basename(g.submission).replace(/\.ipynb$/, "");
+    while (names.has(name)) name += "_";
+    names.add(name);
+    writeFileSync(join(out, "feedback", `${name}.html`), feedbackHtml(g, now));
+  }
   console.log(gradesText(grades));
-  console.log(`\nwritten: ${join(out, "grades.csv")}, ${join(out, "grades.json")}`);
+  console.log(`\n${grades.length} graded in ${((Date.now() - started) / 1000).toFixed(1)} s (${jobs} at a time)`);
+  console.log(`written: ${join(out, "grades.csv")}, ${join(out, "grades.json")}, ${join(out, "feedback")}/`);
+  if (!existsSync(out)) process.exitCode = 1;
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(`grade: ${(err as Error).message}`);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err) => {
+      console.error(`grade: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
 }
-

@@ -10,9 +10,9 @@ export const NOTEBOOKS = join(ROOT, "notebooks");
 export const JUPYTER_DATA = join(ROOT, ".jupyter");
 export const KERNEL_NAME = "tslab";
 
-/** Write the kernel spec (idempotent); returns its path. */
-export function installKernelSpec(): string {
-  const dir = join(JUPYTER_DATA, "kernels", KERNEL_NAME);
+/** Write the kernel spec (idempotent) into a Jupyter data folder (the course's own by default); returns its path. */
+export function installKernelSpec(dataDir: string = JUPYTER_DATA): string {
+  const dir = join(dataDir, "kernels", KERNEL_NAME);
   mkdirSync(dir, { recursive: true });
   const spec = {
     argv: [process.execPath, join(ROOT, "scripts", "tslab-kernel.cjs"), "kernel", "--config-path", "{connection_file}"],
@@ -65,6 +65,15 @@ export function jupyterInstallHint(): string {
   if (existsSync("/usr/bin/apt-get")) return "sudo apt-get install jupyter-notebook   (Debian/Ubuntu; or: pip install jupyterlab)";
   if (existsSync("/usr/bin/dnf")) return "sudo dnf install python3-notebook   (or: pip install jupyterlab)";
   return "pip install jupyterlab";
+}
+
+/** The user's own Jupyter data folder (`jupyter --data-dir`), where a kernel registered for every Jupyter of theirs goes. */
+export function userJupyterData(): string {
+  for (const jupyter of jupyterPrograms()) {
+    const r = spawnSync(jupyter, ["--data-dir"], { encoding: "utf8", timeout: 20_000 });
+    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  return join(process.env.XDG_DATA_HOME || join(process.env.HOME || "/root", ".local", "share"), "jupyter");
 }
 
 /** A Python that has nbclient, for running notebooks headless. */

@@ -8,6 +8,11 @@ A line per cell, as soon as it is done, so a caller can show progress:
    "seconds": 0.12, "outputs": [...]}
 
 then one {"event": "end", "status": "complete"|"timeout"|"dead"|"deadline"}.
+A cell's text output is cut at --max-output characters (the cell's line then
+says "truncated": the characters it printed). Run as PID 1 of a PID namespace
+(the grader does), it reports the processes still alive after the kernel is
+gone, as {"event": "leftover", "processes": [...]}, before it exits and the
+namespace takes them with it.
 A cell that exceeds --cell-timeout ends the run: the kernel is killed, since a
 busy JavaScript event loop cannot be interrupted, and the caller may rerun.
 """
@@ -30,16 +35,49 @@ def emit(obj):
     sys.stdout.flush()
 
 
-def summarize_output(out):
+def cut(text, limit):
+    return text if len(text) <= limit else text[:limit] + "\n[... cut: %d characters in all]\n" % len(text)
+
+
+def summarize_output(out, limit):
     kind = out.get("output_type")
     if kind == "stream":
-        return {"type": "stream", "name": out.get("name"), "text": out.get("text", "")}
+        return {"type": "stream", "name": out.get("name"), "text": cut(out.get("text", ""), limit)}
     if kind == "error":
         return {"type": "error", "ename": out.get("ename"), "evalue": out.get("evalue"),
                 "traceback": out.get("traceback", [])}
     data = out.get("data", {})
-    return {"type": kind, "data": {k: (v if isinstance(v, str) else json.dumps(v))
+    return {"type": kind, "data": {k: cut(v if isinstance(v, str) else json.dumps(v), limit)
                                    for k, v in data.items()}}
+
+
+def output_size(outputs):
+    n = 0
+    for out in outputs:
+        n += len(out.get("text", "") or "")
+        for v in (out.get("data") or {}).values():
+            n += len(v) if isinstance(v, str) else len(json.dumps(v))
+    return n
+
+
+def leftover_processes(wait_seconds=3.0):
+    """Other processes of this PID namespace, after giving the lab's own a moment to exit."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == os.getpid():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+            except OSError:
+                continue
+            if cmd:
+                found.append(cmd[:200])
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.1)
 
 
 async def run(args):
@@ -86,9 +124,13 @@ async def run(args):
                                      "text": "runner: %s: %s\n" % (type(err).__name__, err)})
             if status == "timeout" and time.monotonic() >= deadline - 0.5:
                 status, end = "timeout", "deadline"
-            emit({"event": "cell", "index": index, "status": status,
-                  "seconds": round(time.monotonic() - started, 3),
-                  "outputs": [summarize_output(o) for o in cell.outputs]})
+            size = output_size(cell.outputs)
+            event = {"event": "cell", "index": index, "status": status,
+                     "seconds": round(time.monotonic() - started, 3),
+                     "outputs": [summarize_output(o, args.max_output) for o in cell.outputs]}
+            if size > args.max_output:
+                event["truncated"] = size
+            emit(event)
             if status in ("timeout", "dead"):
                 end = end if end == "deadline" else status
                 break
@@ -96,6 +138,10 @@ async def run(args):
                 # tslab aborts every request that arrives within 200 ms of an
                 # error; waiting lets the cells after a failed one still run.
                 await asyncio.sleep(args.pause_after_error / 1000)
+    if os.getpid() == 1:
+        left = leftover_processes()
+        if left:
+            emit({"event": "leftover", "processes": left})
     emit({"event": "end", "status": end})
 
 
@@ -107,6 +153,7 @@ def main():
     ap.add_argument("--cell-timeout", type=int, default=60)
     ap.add_argument("--total-timeout", type=int, default=600)
     ap.add_argument("--pause-after-error", type=int, default=0, help="milliseconds")
+    ap.add_argument("--max-output", type=int, default=200000, help="characters of output kept per cell")
     args = ap.parse_args()
     # SIGTERM from the caller must still shut the kernel down (the context
     # manager does that), so turn it into an exception.

@@ -1,6 +1,6 @@
 // Notebooks as data (nbformat 4) and their headless execution through the
 // real tslab kernel, via Debian's nbclient (scripts/nbrun.py).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -73,6 +73,8 @@ export interface CellResult {
   status: CellStatus;
   seconds: number;
   outputs: Output[];
+  /** Set when the cell printed more than the runner keeps: how many characters it printed. */
+  truncated?: number;
 }
 
 export interface RunResult {
@@ -81,6 +83,8 @@ export interface RunResult {
   end: "complete" | "timeout" | "dead" | "deadline" | "killed";
   cells: CellResult[];
   stderr: string;
+  /** Processes still alive once the kernel was gone (isolated runs only); the namespace ended them. */
+  leftover: string[];
 }
 
 export interface RunOptions {
@@ -90,7 +94,23 @@ export interface RunOptions {
   pauseAfterErrorMs?: number;
   /** The folder the kernel runs in (the notebook's own by default). */
   cwd?: string;
+  /** More environment for the kernel. */
+  env?: Record<string, string>;
+  /**
+   * Run the kernel in a PID namespace of its own, so that no process it
+   * starts outlives the run (those still alive are reported in `leftover`).
+   */
+  isolate?: boolean;
   onCell?: (result: CellResult) => void;
+}
+
+/** The command that runs `argv` as PID 1 of a new PID namespace (with its own /proc), or null where that is not possible. */
+export function isolatedCommand(argv: string[]): string[] | null {
+  const base = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc"];
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  const cmd = root ? base : [base[0], "--user", "--map-current-user", ...base.slice(1)];
+  const probe = spawnSync(cmd[0], [...cmd.slice(1), "true"], { timeout: 10_000 });
+  return probe.status === 0 ? [...cmd, ...argv] : null;
 }
 
 /** Execute a notebook in a fresh tslab kernel; never rejects for cell errors. */
@@ -109,8 +129,14 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
     "--total-timeout", String(total),
     "--pause-after-error", String(options.pauseAfterErrorMs ?? 0),
   ];
-  const child = spawn(python, args, { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
-  const result: RunResult = { notebook: path, end: "killed", cells: [], stderr: "" };
+  let argv = [python, ...args];
+  if (options.isolate) {
+    const wrapped = isolatedCommand(argv);
+    if (!wrapped) throw new Error("cannot make a PID namespace here (unshare --pid failed): run as root, or allow unprivileged user namespaces");
+    argv = wrapped;
+  }
+  const child = spawn(argv[0], argv.slice(1), { env: { ...jupyterEnv(), ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const result: RunResult = { notebook: path, end: "killed", cells: [], stderr: "", leftover: [] };
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
     if (result.stderr.length < 20_000) result.stderr += chunk;
@@ -124,7 +150,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   try {
     const lines = createInterface({ input: child.stdout });
     for await (const line of lines) {
-      let event: { event: string; status?: string } & CellResult;
+      let event: { event: string; status?: string; processes?: string[] } & CellResult;
       try {
         event = JSON.parse(line);
       } catch {
@@ -133,8 +159,11 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
       }
       if (event.event === "cell") {
         const cell: CellResult = { index: event.index, status: event.status, seconds: event.seconds, outputs: event.outputs };
+        if (event.truncated) cell.truncated = event.truncated;
         result.cells.push(cell);
         options.onCell?.(cell);
+      } else if (event.event === "leftover") {
+        result.leftover = event.processes ?? [];
       } else if (event.event === "end") {
         result.end = event.status as RunResult["end"];
       }

@@ -1,9 +1,21 @@
 #!/usr/bin/env node
-// The course's kernel: tslab, plus one duty tslab lacks. Jupyter starts a
-// kernel in a session of its own and names itself in JPY_PARENT_PID; when
-// that parent dies (a killed server or test runner) tslab would live on as an
-// orphan holding sockets and labs. Here it exits instead.
+// The course's kernel: tslab, plus three duties tslab lacks.
+//
+// 1. Jupyter starts a kernel in a session of its own and names itself in
+//    JPY_PARENT_PID; when that parent dies (a killed server or test runner)
+//    tslab would live on as an orphan holding sockets and labs. Here it exits.
+// 2. A cell's last expression becomes an `execute_result` (Out[n]), as in
+//    every other Jupyter kernel, instead of text on stdout. nbgrader reads a
+//    grade cell's execute_result as its partial credit, so a check cell whose
+//    last expression is the points earned scores the same under nbgrader.
+// 3. The execute request's `stop_on_error` is honoured. tslab drops every
+//    request that arrives within 200 ms of a failed one, whatever the client
+//    asked; nbgrader and nbclient ask for `stop_on_error: false` when they
+//    allow errors, and then a failing answer cell must not make the check
+//    cell after it come back aborted and empty.
 "use strict";
+const { inspect } = require("node:util");
+
 const parent = Number(process.env.JPY_PARENT_PID);
 if (Number.isInteger(parent) && parent > 1) {
   setInterval(() => {
@@ -14,4 +26,67 @@ if (Number.isInteger(parent) && parent > 1) {
     }
   }, 1000).unref();
 }
+
+const executor = require("tslab/dist/executor.js");
+const jupyter = require("tslab/dist/jupyter.js");
+
+// (2) The executor prints the last expression with the `log` it was given;
+// that call is the only use of it. Send it as an execute_result of the
+// request being executed instead.
+let sendResult = null;
+const createExecutor = executor.createExecutor;
+executor.createExecutor = (rootDir, convs, console) =>
+  createExecutor(rootDir, convs, {
+    log: (value) => {
+      if (sendResult) sendResult(value);
+      else console.log(value);
+    },
+    error: console.error,
+  });
+
+function plainText(value) {
+  // console.log's reading: strings as they are, everything else inspected.
+  return typeof value === "string" ? value : inspect(value);
+}
+
+const Server = jupyter.ZmqServer.prototype;
+const serverExecute = Server.handleExecute;
+Server.handleExecute = async function (sock, msg) {
+  const server = this;
+  sendResult = (value) => {
+    const out = msg.createReply();
+    out.header.msg_type = "execute_result";
+    out.content = { execution_count: server.handler.execCount, data: { "text/plain": plainText(value) }, metadata: {} };
+    out.signAndSend(server.connInfo.key, server.iopub);
+  };
+  try {
+    return await serverExecute.call(this, sock, msg);
+  } finally {
+    sendResult = null;
+  }
+};
+
+// (3) A request with stop_on_error false runs after the one before it however
+// that ended, and its own failure cancels nothing queued after it.
+const Handler = jupyter.JupyterHandlerImpl.prototype;
+const handlerExecute = Handler.handleExecute;
+Handler.handleExecute = async function (req, writeStream, writeDisplayData) {
+  if (!req || req.stop_on_error !== false) return handlerExecute.call(this, req, writeStream, writeDisplayData);
+  const queue = this.execQueue;
+  const task = queue.prev.then(
+    () => this.handleExecuteImpl(req, writeStream, writeDisplayData),
+    () => this.handleExecuteImpl(req, writeStream, writeDisplayData),
+  );
+  queue.prev = task.catch(() => undefined);
+  try {
+    const count = await task;
+    return { status: "ok", execution_count: count.count };
+  } catch (e) {
+    // handleExecuteImpl throws the cell's ExecutionCount when the cell failed.
+    if (e && typeof e.count === "number") return { status: "error", execution_count: e.count };
+    console.error("unexpected error:", e);
+    return { status: "error", execution_count: undefined };
+  }
+};
+
 require("tslab/dist/main.js").main();

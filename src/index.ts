@@ -4,7 +4,6 @@
 export * from "./errors";
 export * from "./display";
 export * from "./preflight";
-export * from "./homework";
 export * from "./address";
 export * from "./cidr";
 export * from "./blocks";
@@ -38,7 +37,6 @@ export * from "./capture/hexdump";
 export * from "./interface-exercise";
 export * from "./random";
 // Delivery experiments: many datagrams, several receivers and groups, counted and plotted.
-export { experiment } from "./experiment/run";
 export type { ExperimentOptions } from "./experiment/run";
 export { checkExperiment, describeRows } from "./experiment/describe";
 export type { Experiment, SenderSpec, ReceiverSpec } from "./experiment/describe";
@@ -46,7 +44,44 @@ export { DeliveryResult, toCSV } from "./experiment/results";
 export type { DeliveryRow, SenderRow, ReceiverDetail } from "./experiment/results";
 export { matrixFigure, timelineFigure, latencyFigure, lossFigure } from "./experiment/figures";
 export type { FigureOptions } from "./experiment/figures";
-export { lossSweep } from "./experiment/sweep";
 export type { SweepOptions, SweepRow } from "./experiment/sweep";
-export { predictionCases } from "./experiment/predict";
-export type { DeliveryMatrix } from "./experiment/predict";
+// Homework: the check cells' mc.check, and the exercises' own helpers.
+export { check, hiddenCases } from "./homework/check";
+export { ExerciseLocked } from "./homework/lock";
+export { PUZZLE as deliveryPuzzle } from "./homework/exercises/delivery";
+export type { DeliveryMatrix } from "./homework/exercises/delivery";
+export type { CapturePlan, CaptureScenario } from "./homework/exercises/interface";
+export type { RouteEntry } from "./interface-exercise";
+
+// The module's own answers to exercises: the same functions, locked while a
+// student's answer runs under that exercise's check (see homework/lock.ts).
+// These names win over the same names of the `export *` lines above.
+import { lockable } from "./homework/lock";
+import * as cidr from "./cidr";
+import * as mac from "./mac";
+import * as receiving from "./receive";
+import * as probe from "./loopback-probe";
+import * as members from "./capture/memberships";
+import * as runExperiment from "./experiment/run";
+import * as sweep from "./experiment/sweep";
+import * as interfaces from "./interface-exercise";
+import * as capturePlans from "./homework/exercises/interface";
+export const contains = lockable("contains", cidr.contains);
+export const explainContains = lockable("explainContains", cidr.explainContains);
+export const parseCidr = lockable("parseCidr", cidr.parseCidr);
+export const groupToMac = lockable("groupToMac", mac.groupToMac);
+export const explainGroupToMac = lockable("explainGroupToMac", mac.explainGroupToMac);
+export const macToGroups = lockable("macToGroups", mac.macToGroups);
+export const receive = lockable("receive", receiving.receive);
+export const openReceiver = lockable("openReceiver", receiving.openReceiver);
+export const listen = lockable("listen", receiving.listen);
+export const whoReceives = lockable("whoReceives", probe.whoReceives);
+export const joinedPairs = lockable("joinedPairs", members.joinedPairs);
+export const memberships = lockable("memberships", members.memberships);
+export const experiment = lockable("experiment", runExperiment.experiment);
+export const lossSweep = lockable("lossSweep", sweep.lossSweep);
+export const interfaceExperiment = lockable("interfaceExperiment", interfaces.interfaceExperiment);
+export const reportAndDatagram = lockable("reportAndDatagram", interfaces.reportAndDatagram);
+export const longestMatch = lockable("longestMatch", interfaces.longestMatch);
+export const kernelJoinInterface = lockable("kernelJoinInterface", interfaces.kernelJoinInterface);
+export const runCapturePlan = lockable("runCapturePlan", capturePlans.runCapturePlan);

@@ -103,6 +103,8 @@ export interface InterfaceRunOptions {
   port?: number;
   /** How long the receiver waits (default 2000 ms). */
   timeoutMs?: number;
+  /** The lab to run in (default: the one up() returned). */
+  lab?: Lab;
 }
 
 /**
@@ -110,7 +112,7 @@ export interface InterfaceRunOptions {
  * receiver while it joins and midwood sends "Hello, World!" out of eth1.
  */
 export async function interfaceExperiment(options: InterfaceRunOptions = {}): Promise<InterfaceRun> {
-  const lab = requireLab();
+  const lab = options.lab ?? requireLab();
   const host = lab.host(options.receiver ?? "flatbush");
   const group = options.group ?? "224.1.1.5";
   groupNumber(group);

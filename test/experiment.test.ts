@@ -12,10 +12,10 @@ import { latencySummary, Tally } from "../src/experiment/accounting";
 import { HEADER_BYTES, readHeader, writeHeader } from "../src/experiment/datagram";
 import { checkExperiment, Experiment } from "../src/experiment/describe";
 import { latencyFigure, lossFigure, matrixFigure, timelineFigure } from "../src/experiment/figures";
-import { predictionCases } from "../src/experiment/predict";
+import { predictDelivery } from "../src/homework/exercises/delivery";
 import { DeliveryResult } from "../src/experiment/results";
 import { experiment, HostLike, LabLike } from "../src/experiment/run";
-import { runChecks } from "../src/homework";
+import { evaluate } from "../src/homework/evaluate";
 import { seededRandom } from "../src/random";
 
 const canLab = spawnSync("unshare", process.getuid?.() === 0 ? ["--net", "--mount", "true"] : ["--user", "--map-current-user", "--net", "--mount", "true"], { timeout: 3000 }).status === 0;
@@ -294,18 +294,29 @@ describe("experiments in the lab", { skip: canLab ? false : "needs root or unpri
     assert.deepEqual(result.rows.map((r) => [r.receiver, r.interface, r.received]), [["bushwick", "eth0", 0], ["eastny", "eth0", 0]]);
   });
 
-  test("a prediction is checked against the measured matrix, one case per receiver", async () => {
-    const description: Experiment = {
-      senders: [{ host: "midwood", group: "224.1.1.5", count: 100, rate: 20_000 }],
-      receivers: [{ host: "eastny", group: "224.1.1.5" }, { host: "bushwick", group: "234.3.2.1" }],
-      deadlineMs: 5000,
+  test("a prediction is checked against the puzzle run in the lab, receiver by receiver, hidden puzzles too", async () => {
+    // The rule the notebook teaches, as a caller that answers for the student.
+    const rule = (puzzle: Experiment) => {
+      const matrix: Record<string, Record<string, number>> = {};
+      for (const r of puzzle.receivers) {
+        const row: Record<string, number> = {};
+        for (const s of puzzle.senders) {
+          row[s.group] ??= 0;
+          const hears = (r.on ?? "eth1") === "eth1" && (s.host === r.host || (s.ttl ?? 1) >= 1);
+          if (s.group === r.group && hears) row[s.group] += s.count;
+        }
+        matrix[r.host] = row;
+      }
+      return matrix;
     };
-    const right = await runChecks("p", predictionCases(lab, description, () => ({ eastny: { "224.1.1.5": 100 }, bushwick: {} })));
-    assert.deepEqual([right.earned, right.possible], [2, 2]);
-    const wrong = await runChecks("p", predictionCases(lab, description, () => ({ eastny: { "224.1.1.5": 0 } })));
-    assert.deepEqual(wrong.cases.map((c) => c.ok), [false, false]);
-    assert.match(wrong.cases[0].detail, /224\.1\.1\.5: you said 0 of 100, the lab says otherwise/);
-    assert.match(wrong.cases[1].detail, /no prediction for bushwick/);
+    const answer = (f: (p: Experiment) => unknown) => async (c: { args: unknown[] }) => ({ ok: true as const, value: JSON.parse(JSON.stringify(f(c.args[0] as Experiment))) });
+    const right = await evaluate(predictDelivery, answer(rule), { hiddenSeed: 7, lab: async () => lab });
+    assert.deepEqual(right.cases.filter((c) => !c.ok), [], JSON.stringify(right.cases));
+    assert.deepEqual([right.earned, right.possible, right.cases.filter((c) => c.hidden).length], [4, 4, 2]);
+    const wrong = await evaluate(predictDelivery, answer(() => ({ eastny: { "224.1.1.5": 0 } })), { lab: async () => lab });
+    assert.deepEqual(wrong.cases.map((c) => c.ok), [false, false, false, false]);
+    assert.match(wrong.cases[0].detail, /234\.3\.2\.1: you said 0 of 200, the lab says otherwise/);
+    assert.match(wrong.cases[1].detail, /no prediction for flatbush/);
   });
 
   test("loss against rate: one row per rate and buffer, and a figure", async () => {

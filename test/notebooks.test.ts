@@ -1,18 +1,23 @@
 // Every notebook, executed headless through the real tslab kernel, the way a
-// student runs it top to bottom. Notebooks with exercises run twice: as
-// shipped (every check says "not yet") and with the solutions from
-// test/solutions/ put in (every check gives full points), so a check that
-// cannot fail, or cannot pass, is caught.
+// student runs it top to bottom. Notebooks with exercises run three times,
+// and every check cell is scored by nbgrader's own rule (an error or stderr
+// is 0, a number as the cell's result is that many points): as shipped (every
+// stub scores 0), with every answer cell broken so it does not compile (0),
+// and with the solutions from test/solutions/ put in (full points), so a check
+// that cannot fail, or cannot pass, or that nbgrader would read otherwise, is
+// caught.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { parseScoreLine } from "../src/homework";
+
 import { Exercise, exercisesOf, readSolutions, STUB_MARK, withAnswers } from "../scripts/exercises";
 import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
-import { cellSource, Notebook, outputText, readNotebook, RunResult, runNotebook, writeNotebook } from "../scripts/notebook";
+import { cellSource, Notebook, outputText, readNotebook, RunResult, runNotebook, sourceLines, writeNotebook } from "../scripts/notebook";
 import { runProblems } from "../scripts/notebook-check";
+import { nbgraderScore } from "../scripts/nbgrader-rule";
+import { exerciseSpec } from "../src/homework/exercises/index";
 
 const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 const work = mkdtempSync(join(tmpdir(), "mcast-solved-"));
@@ -23,8 +28,9 @@ const RUN = { cellTimeoutSec: 90, totalTimeoutSec: 420 };
 function scores(exercises: Exercise[], result: RunResult) {
   const ran = new Map(result.cells.map((c) => [c.index, c]));
   return exercises.map((ex) => {
-    const text = outputText(ran.get(ex.checkIndex)?.outputs ?? []);
-    return { ex, text, score: parseScoreLine(text, ex.id) };
+    const outputs = ran.get(ex.checkIndex)?.outputs ?? [];
+    // A check cell that never ran, or was aborted, shows nothing: nbgrader would give that full points.
+    return { ex, text: outputText(outputs), ran: ran.has(ex.checkIndex), score: nbgraderScore(outputs, ex.points) };
   });
 }
 
@@ -62,9 +68,9 @@ for (const name of notebooks) {
   test(`${name} runs top to bottom in a fresh kernel with no error${exercises.length ? ", every check saying not yet" : ""}`, async () => {
     const result = await runClean(name, path, nb);
     for (const { ex, text, score } of scores(exercises, result)) {
-      assert.ok(score, `${name}: check ${ex.id} printed no score line:\n${text}`);
-      assert.equal(score.possible, ex.points, `${name}: ${ex.id} checks ${score.possible} points, the cell says ${ex.points}`);
-      assert.ok(score.earned < score.possible && /not yet/.test(text), `${name}: the stub of ${ex.id} passes its check:\n${text}`);
+      assert.equal(score, 0, `${name}: nbgrader gives the stub of ${ex.id} ${score} points:\n${text}`);
+      assert.match(text, /not yet/, `${name}: the check of ${ex.id} does not say "not yet" to the stub:\n${text}`);
+      assert.equal(exerciseSpec(ex.id)?.points, ex.points, `${name}: ${ex.id} is worth ${exerciseSpec(ex.id)?.points} in src/homework, ${ex.points} in the cell`);
     }
   });
 
@@ -79,7 +85,23 @@ for (const name of notebooks) {
     writeNotebook(solvedPath, solved);
     const result = await runClean(name, solvedPath, solved);
     for (const { ex, text, score } of scores(exercises, result)) {
-      assert.deepEqual(score, { earned: ex.points, possible: ex.points }, `${name}: the solution of ${ex.id} fails its check:\n${text}`);
+      assert.equal(score, ex.points, `${name}: the solution of ${ex.id} fails its check:\n${text}`);
+    }
+  });
+
+  test(`${name} with every answer cell broken (it does not compile): nbgrader gives every check 0`, async () => {
+    // The import, the answers and the checks: the lecture cells cannot make a check of a missing answer pass.
+    const broken: Notebook = JSON.parse(JSON.stringify(nb));
+    const keep = new Set([nb.cells.findIndex((c) => c.cell_type === "code"), ...exercises.flatMap((e) => [e.answerIndex, e.checkIndex])]);
+    for (const ex of exercises) broken.cells[ex.answerIndex].source = sourceLines(cellSource(nb.cells[ex.answerIndex]) + '\nconst notCompiling: number = "a string";\n');
+    broken.cells = broken.cells.filter((_, i) => keep.has(i));
+    const path = join(work, `broken-${name}`);
+    writeNotebook(path, broken);
+    const result = await runNotebook(path, { ...RUN, cwd: NOTEBOOKS });
+    const kept = exercisesOf(broken, name);
+    for (const { ex, text, ran, score } of scores(kept, result)) {
+      assert.ok(ran, `${name}: the check of ${ex.id} did not run`);
+      assert.equal(score, 0, `${name}: nbgrader gives ${ex.id} ${score} points with an answer that does not compile:\n${text}`);
     }
   });
 }

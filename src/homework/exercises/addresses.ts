@@ -1,0 +1,111 @@
+// Notebook 1's exercises: a CIDR test, a group's MAC, and groups that share one.
+import { formatIPv4, parseIPv4 } from "../../address";
+import { isMulticast } from "../../blocks";
+import { contains } from "../../cidr";
+import { groupToMac } from "../../mac";
+import { Answer, between, call, Case, expectCase, ExerciseSpec, pick, shortJson } from "../case";
+
+const inCidrCase = (name: string, pairs: [string, string][], hint?: string): Case =>
+  expectCase(
+    name,
+    pairs.map(([c, a]) => call("inCidr", c, a)),
+    pairs.map(([c, a]) => contains(c, a)),
+    hint,
+  );
+
+/** A network-aligned prefix of `bits` holding `inside`, and an address just outside it (when bits > 0). */
+function rangeAround(rand: () => number, bits: number): { cidr: string; inside: string; outside: string } {
+  const base = (rand() >>> 0) as number;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const network = (base & mask) >>> 0;
+  const inside = (network | (rand() & ~mask)) >>> 0;
+  // Flip one bit inside the prefix: the nearest address that is outside.
+  const flip = bits === 0 ? 0 : 1 << (32 - between(rand, 1, bits));
+  const outside = (inside ^ flip) >>> 0;
+  return { cidr: `${formatIPv4(network)}/${bits}`, inside: formatIPv4(inside), outside: formatIPv4(outside) };
+}
+
+export const inCidr: ExerciseSpec = {
+  id: "addr-incidr",
+  notebook: "01-addresses",
+  points: 3,
+  functions: ["inCidr"],
+  locks: ["contains", "explainContains", "parseCidr"],
+  visible: () => [
+    inCidrCase('inCidr("224.0.0.0/4", …) for 224.1.1.5 and 192.168.56.101', [["224.0.0.0/4", "224.1.1.5"], ["224.0.0.0/4", "192.168.56.101"]]),
+    inCidrCase('inCidr("192.168.56.0/24", …) for 192.168.56.105 and 192.168.57.105', [["192.168.56.0/24", "192.168.56.105"], ["192.168.56.0/24", "192.168.57.105"]], "compare the whole masked address, not one byte"),
+    inCidrCase("/0 holds every address, /32 exactly one", [["0.0.0.0/0", "239.1.2.3"], ["224.1.1.5/32", "224.1.1.5"], ["224.1.1.5/32", "224.1.1.4"]], "a /0 mask is 0; build it without shifting by 32"),
+  ],
+  hidden: (rand) => {
+    const cases: Case[] = [];
+    // Four strata, so that an answer wrong for one kind of prefix loses the same cases whatever the seed.
+    for (const bits of [between(rand, 1, 7), between(rand, 9, 23), between(rand, 25, 31)]) {
+      const r = rangeAround(rand, bits);
+      cases.push(inCidrCase(`/${bits}`, [[r.cidr, r.inside], [r.cidr, r.outside]]));
+    }
+    const any = rangeAround(rand, 0);
+    const exact = rangeAround(rand, 32);
+    cases.push(inCidrCase("/0 and /32", [[any.cidr, any.inside], [exact.cidr, exact.inside], [exact.cidr, exact.outside]]));
+    return cases;
+  },
+};
+
+const randomGroup = (rand: () => number) => formatIPv4((0xe0000000 | (rand() & 0x0fffffff)) >>> 0);
+
+export const macOf: ExerciseSpec = {
+  id: "addr-mac",
+  notebook: "01-addresses",
+  points: 2,
+  functions: ["macOf"],
+  locks: ["groupToMac", "explainGroupToMac", "macToGroups"],
+  visible: () => [
+    expectCase('macOf("224.1.1.5") and macOf("234.3.2.1")', [call("macOf", "224.1.1.5"), call("macOf", "234.3.2.1")], ["01:00:5e:01:01:05", "01:00:5e:03:02:01"]),
+    expectCase('macOf("239.255.255.250") and macOf("224.129.1.5")', [call("macOf", "239.255.255.250"), call("macOf", "224.129.1.5")], ["01:00:5e:7f:ff:fa", "01:00:5e:01:01:05"], "keep only the low 23 bits: the 24th bit of the MAC is always 0"),
+  ],
+  hidden: (rand) =>
+    [0, 1, 2].map((i) => {
+      // One group with the 24th bit set, one with a small last byte (leading zero in hex), one anywhere.
+      let g = parseIPv4(randomGroup(rand));
+      if (i === 0) g = (g | 0x00800000) >>> 0;
+      if (i === 1) g = ((g & 0xffffff00) | between(rand, 0, 15)) >>> 0;
+      const group = formatIPv4(g);
+      return expectCase(`group ${i + 1}`, [call("macOf", group)], [groupToMac(group)]);
+    }),
+};
+
+function collideCase(name: string, group: string, hint?: string): Case {
+  return {
+    name,
+    calls: [call("sameMacAs", group)],
+    hint,
+    judge: ([a]: Answer[]) => {
+      if (!a.ok) return `sameMacAs(${JSON.stringify(group)}) ${a.error}`;
+      const g = a.value;
+      if (!Array.isArray(g) || g.length !== 2 || !g.every((x) => typeof x === "string")) return `give exactly two groups as strings, got ${shortJson(g)}`;
+      const valid = (x: string) => {
+        try {
+          return isMulticast(x);
+        } catch {
+          return false;
+        }
+      };
+      if (!g.every(valid)) return `not all are multicast groups in dotted-decimal: ${shortJson(g)}`;
+      const n = g.map((x) => parseIPv4(x));
+      if (n[0] === n[1] || n.includes(parseIPv4(group))) return `the two must differ from each other and from ${group}`;
+      if (!g.every((x) => groupToMac(x) === groupToMac(group))) return `not both on ${groupToMac(group)}, the MAC of ${group}`;
+      return true;
+    },
+  };
+}
+
+export const sameMacAs: ExerciseSpec = {
+  id: "addr-collide",
+  notebook: "01-addresses",
+  points: 2,
+  functions: ["sameMacAs"],
+  locks: ["macToGroups", "groupToMac", "explainGroupToMac"],
+  visible: () => [collideCase('sameMacAs("224.1.1.5")', "224.1.1.5", "change only the 5 bits after 1110"), collideCase('sameMacAs("239.255.255.250")', "239.255.255.250")],
+  hidden: (rand) => [0, 1].map((i) => collideCase(`group ${i + 1}`, i === 0 ? randomGroup(rand) : formatIPv4((parseIPv4(randomGroup(rand)) | 0x0f800000) >>> 0))),
+};
+
+export const exercises = [inCidr, macOf, sameMacAs];

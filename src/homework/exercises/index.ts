@@ -1,0 +1,13 @@
+// Every exercise of the course, by grade_id.
+import type { ExerciseSpec } from "../case";
+import { exercises as addresses } from "./addresses";
+import { exercises as delivery } from "./delivery";
+import { exercises as iface } from "./interface";
+import { exercises as lab } from "./lab-capture";
+import { exercises as sendReceive } from "./send-receive";
+
+export const EXERCISES: ReadonlyMap<string, ExerciseSpec> = new Map([...addresses, ...sendReceive, ...lab, ...delivery, ...iface].map((e) => [e.id, e]));
+
+export function exerciseSpec(id: string): ExerciseSpec | undefined {
+  return EXERCISES.get(id);
+}

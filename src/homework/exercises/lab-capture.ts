@@ -1,0 +1,64 @@
+// Notebook 3's exercise: which hosts joined which groups, read from IGMP.
+import { dissect } from "../../capture/dissect";
+import { joinedPairs } from "../../capture/memberships";
+import { between, call, Case, expectCase, ExerciseSpec, pick, shuffle } from "../case";
+import { encodePackets } from "../encode";
+import { Frame, query, randomGroup, randomHost, randomRecordType, timed, v1Report, v2Leave, v2Report, v3Report } from "./igmp-frames";
+
+function joinsCase(name: string, frames: Frame[], hint?: string): Case {
+  const expected = joinedPairs(frames.map((f) => dissect(f.bytes, { iface: f.iface, time: f.time })));
+  return expectCase(name, [call("whoJoined", encodePackets(frames))], [expected], hint);
+}
+
+/** What bushwick's sniffer catches in the lecture: three joins, each reported twice, then their leaves. */
+function lectureCapture(): Frame[] {
+  const joins = [
+    ["192.168.56.101", "224.1.1.5"],
+    ["192.168.56.104", "224.1.1.5"],
+    ["192.168.56.105", "234.3.2.1"],
+  ];
+  const frames: Frame[] = [];
+  for (const [host, group] of joins) frames.push(v3Report(host, [{ type: "CHANGE_TO_EXCLUDE_MODE", group }]));
+  for (const [host, group] of joins) frames.push(v3Report(host, [{ type: "CHANGE_TO_EXCLUDE_MODE", group }]));
+  for (const [host, group] of joins) frames.push(v3Report(host, [{ type: "CHANGE_TO_INCLUDE_MODE", group }]));
+  return timed(frames);
+}
+
+export const whoJoined: ExerciseSpec = {
+  id: "lab-joins",
+  notebook: "03-lab",
+  points: 3,
+  functions: ["whoJoined"],
+  locks: ["joinedPairs", "memberships"],
+  visible: () => [
+    joinsCase("the lecture's three receivers, as bushwick's sniffer sees them", lectureCapture(), "three hosts each join one group, reported twice, then leave"),
+    joinsCase(
+      "v2 report, v2 leave, a v3 join and a v3 leave, a query",
+      timed([
+        v2Report("192.168.56.101", "239.1.1.1"),
+        v2Leave("192.168.56.105", "239.2.2.2"),
+        v3Report("192.168.56.104", [{ type: "CHANGE_TO_EXCLUDE_MODE", group: "232.1.1.1" }, { type: "CHANGE_TO_INCLUDE_MODE", group: "239.9.9.9" }]),
+        query(),
+      ]),
+      "a leave and a query are no joins",
+    ),
+  ],
+  hidden: (rand) => {
+    const cases: Case[] = [];
+    // v1/v2 only; v3 records of every type, with and without sources; a mix with queries and repeats.
+    const hosts = [0, 1, 2, 3].map(() => randomHost(rand));
+    const groups = [0, 1, 2, 3].map(() => randomGroup(rand));
+    cases.push(joinsCase("v1 and v2", timed(shuffle(rand, [v1Report(hosts[0], groups[0]), v2Report(hosts[1], groups[1]), v2Leave(hosts[2], groups[2]), v2Report(hosts[1], groups[1])]))));
+    const records = [0, 1, 2, 3, 4, 5].map((t) => ({ type: t + 1, group: pick(rand, groups), sources: rand() & 1 ? [randomHost(rand)] : [] }));
+    cases.push(joinsCase("v3 records", timed([v3Report(hosts[3], records.slice(0, 3)), v3Report(hosts[0], records.slice(3))])));
+    const mixed: Frame[] = [query()];
+    for (let i = 0; i < between(rand, 4, 7); i++) {
+      const h = pick(rand, hosts);
+      mixed.push(rand() % 3 === 0 ? v2Report(h, pick(rand, groups)) : v3Report(h, [{ type: randomRecordType(rand), group: pick(rand, groups), sources: rand() & 1 ? [randomHost(rand)] : [] }]));
+    }
+    cases.push(joinsCase("a mixed capture", timed(mixed)));
+    return cases;
+  },
+};
+
+export const exercises = [whoJoined];
