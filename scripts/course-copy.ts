@@ -2,7 +2,7 @@
 // write to is the copy, so an answer that writes into the course folder
 // changes nothing the next submission sees, and the change is found by
 // comparing the copy with the course afterwards.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createHash } from "node:crypto";
 import { ROOT } from "./jupyter";
@@ -14,6 +14,8 @@ export interface CourseCopy {
   root: string;
   /** Where the graded notebook goes and the kernel runs (it holds `mcast`, a link to ../src). */
   notebooks: string;
+  /** Every copied file's digest right after copying, by path relative to root. */
+  baseline: Map<string, string>;
 }
 
 /** Copy the course into `dir` (package.json, src/, dist/; node_modules by a link). */
@@ -25,7 +27,15 @@ export function copyCourse(dir: string): CourseCopy {
   const notebooks = join(dir, "notebooks");
   mkdirSync(notebooks);
   symlinkSync("../src", join(notebooks, "mcast"));
-  return { root: dir, notebooks };
+  return { root: dir, notebooks, baseline: snapshot(dir) };
+}
+
+/** The digests of what a kernel may change in its copy: src/, dist/, package.json. */
+function snapshot(root: string): Map<string, string> {
+  const all = new Map<string, string>();
+  for (const folder of COPIED) for (const [path, sum] of files(join(root, folder))) all.set(join(folder, path), sum);
+  all.set("package.json", digest(join(root, "package.json")));
+  return all;
 }
 
 function digest(path: string): string {
@@ -44,19 +54,13 @@ function files(dir: string, base = dir, out = new Map<string, string>()): Map<st
 
 /** Paths (relative to the course) that the kernel added, changed or removed in its copy; `ignore` are its own. */
 export function changesIn(copy: CourseCopy, ignore: string[]): string[] {
+  const now = existsSync(join(copy.root, "package.json")) ? snapshot(copy.root) : new Map<string, string>();
   const changed: string[] = [];
-  for (const folder of COPIED) {
-    const before = files(join(ROOT, folder));
-    const after = files(join(copy.root, folder));
-    for (const [path, sum] of after) if (before.get(path) !== sum) changed.push(join(folder, path));
-    for (const path of before.keys()) if (!after.has(path)) changed.push(join(folder, path));
-  }
+  for (const [path, sum] of now) if (copy.baseline.get(path) !== sum) changed.push(path);
+  for (const path of copy.baseline.keys()) if (!now.has(path)) changed.push(path);
   for (const entry of readdirSync(copy.notebooks)) {
     if (entry === "mcast" || ignore.includes(entry)) continue;
     changed.push(join("notebooks", entry));
-  }
-  if (statSync(join(copy.root, "package.json")).size !== statSync(join(ROOT, "package.json")).size || digest(join(copy.root, "package.json")) !== digest(join(ROOT, "package.json"))) {
-    changed.push("package.json");
   }
   return changed.sort();
 }

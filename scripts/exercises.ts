@@ -2,8 +2,8 @@
 // and the solutions kept outside the student notebooks.
 //
 // An exercise is an answer cell (solution: true) with grade_id ID and a
-// locked check cell (grade: true) with grade_id ID-check whose check prints
-// `exercise ID: N/M points`, M being the check cell's points.
+// locked check cell (grade: true) with grade_id ID-check, worth the cell's
+// points, that runs `mc.check("ID", ...)` (the cases are in src/homework/).
 import { readFileSync } from "node:fs";
 import { Cell, cellSource, NbgraderMeta, Notebook, sourceLines } from "./notebook";
 

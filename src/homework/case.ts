@@ -159,21 +159,3 @@ export function sameJson(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b as object).sort();
   return sameJson(ka, kb) && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
-
-/** Random helpers over a 32-bit generator. */
-export function pick<T>(rand: () => number, items: readonly T[]): T {
-  return items[rand() % items.length];
-}
-export function between(rand: () => number, lo: number, hi: number): number {
-  return lo + (rand() % (hi - lo + 1));
-}
-
-/** The items in a random order (Fisher-Yates). */
-export function shuffle<T>(rand: () => number, items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rand() % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}

@@ -3,7 +3,8 @@ import { formatIPv4, parseIPv4 } from "../../address";
 import { isMulticast } from "../../blocks";
 import { contains } from "../../cidr";
 import { groupToMac } from "../../mac";
-import { Answer, between, call, Case, expectCase, ExerciseSpec, pick, shortJson } from "../case";
+import { Answer, call, Case, expectCase, ExerciseSpec, shortJson } from "../case";
+import { anyGroup, between } from "./draw";
 
 const inCidrCase = (name: string, pairs: [string, string][], hint?: string): Case =>
   expectCase(
@@ -50,7 +51,6 @@ export const inCidr: ExerciseSpec = {
   },
 };
 
-const randomGroup = (rand: () => number) => formatIPv4((0xe0000000 | (rand() & 0x0fffffff)) >>> 0);
 
 export const macOf: ExerciseSpec = {
   id: "addr-mac",
@@ -65,7 +65,7 @@ export const macOf: ExerciseSpec = {
   hidden: (rand) =>
     [0, 1, 2].map((i) => {
       // One group with the 24th bit set, one with a small last byte (leading zero in hex), one anywhere.
-      let g = parseIPv4(randomGroup(rand));
+      let g = parseIPv4(anyGroup(rand));
       if (i === 0) g = (g | 0x00800000) >>> 0;
       if (i === 1) g = ((g & 0xffffff00) | between(rand, 0, 15)) >>> 0;
       const group = formatIPv4(g);
@@ -105,7 +105,7 @@ export const sameMacAs: ExerciseSpec = {
   functions: ["sameMacAs"],
   locks: ["macToGroups", "groupToMac", "explainGroupToMac"],
   visible: () => [collideCase('sameMacAs("224.1.1.5")', "224.1.1.5", "change only the 5 bits after 1110"), collideCase('sameMacAs("239.255.255.250")', "239.255.255.250")],
-  hidden: (rand) => [0, 1].map((i) => collideCase(`group ${i + 1}`, i === 0 ? randomGroup(rand) : formatIPv4((parseIPv4(randomGroup(rand)) | 0x0f800000) >>> 0))),
+  hidden: (rand) => [0, 1].map((i) => collideCase(`group ${i + 1}`, i === 0 ? anyGroup(rand) : formatIPv4((parseIPv4(anyGroup(rand)) | 0x0f800000) >>> 0))),
 };
 
 export const exercises = [inCidr, macOf, sameMacAs];

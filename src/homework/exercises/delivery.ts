@@ -6,7 +6,8 @@ import { checkExperiment, Experiment, ReceiverSpec } from "../../experiment/desc
 import { DeliveryResult } from "../../experiment/results";
 import { experiment } from "../../experiment/run";
 import type { Lab } from "../../lab/lab";
-import { Answer, between, call, Case, ExerciseSpec, pick, shortJson, shuffle } from "../case";
+import { Answer, call, Case, ExerciseSpec, shortJson } from "../case";
+import { between, pick, shuffle } from "./draw";
 
 /** { receiver: { group: datagrams received } }, e.g. { flatbush: { "224.1.1.5": 300, "234.3.2.1": 0 } }. */
 export type DeliveryMatrix = Record<string, Record<string, number>>;

@@ -1,10 +1,9 @@
 // Made-up captures for the exercises that read packets: IGMP reports,
 // leaves and queries from the lecture's hosts, and datagrams to a group. The
 // checker makes them, so it knows the answer; the kernel gets their bytes.
-import { formatIPv4 } from "../../address";
 import { igmpFrame, igmpMessage, igmpV3Query, igmpV3Report, udpFrame } from "../../capture/build";
 import { IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT } from "../../capture/igmp";
-import { between, pick } from "../case";
+import { pick } from "./draw";
 
 export interface Frame {
   bytes: Uint8Array;
@@ -43,7 +42,5 @@ export function timed(frames: Frame[], start = 1764590000): Frame[] {
   return frames.map((f, i) => ({ ...f, time: start + i / 10 }));
 }
 
-export const randomHost = (rand: () => number) => `192.168.56.${between(rand, 2, 254)}`;
-export const randomGroup = (rand: () => number) => formatIPv4((0xe0000000 | (between(rand, 1, 0x0fffffff) & 0x0fffffff)) >>> 0);
 export const RECORD_NAMES = ["MODE_IS_INCLUDE", "MODE_IS_EXCLUDE", "CHANGE_TO_INCLUDE_MODE", "CHANGE_TO_EXCLUDE_MODE", "ALLOW_NEW_SOURCES", "BLOCK_OLD_SOURCES"];
 export const randomRecordType = (rand: () => number) => pick(rand, RECORD_NAMES);

@@ -7,7 +7,8 @@ import { sniff } from "../../capture/sniff";
 import { ArgumentError } from "../../errors";
 import { interfaceExperiment, kernelJoinInterface, longestMatch, reportAndDatagram, RouteEntry, withRoutes } from "../../interface-exercise";
 import type { Lab } from "../../lab/lab";
-import { Answer, between, call, Case, expectCase, ExerciseSpec, pick, shortJson, shuffle } from "../case";
+import { Answer, call, Case, expectCase, ExerciseSpec, shortJson } from "../case";
+import { anyGroupNumber, between, hiddenPort, pick, privateGroup, shuffle } from "./draw";
 import { encodePackets } from "../encode";
 import { datagram, Frame, query, timed, v2Leave, v2Report, v3Report } from "./igmp-frames";
 
@@ -101,7 +102,7 @@ export const capturePlan: ExerciseSpec = {
   functions: ["capturePlan"],
   locks: ["interfaceExperiment", "runCapturePlan"],
   visible: () => [planCase('capturePlan("flatbush", "224.1.1.5", 50001)', { receiver: "flatbush", group: "224.1.1.5", port: 50001 }, "the report and the datagram do not travel on the same interface")],
-  hidden: (rand) => [planCase("hidden", { receiver: pick(rand, ["eastny", "bushwick"]), group: formatIPv4((0xef000000 | (rand() & 0x00ffffff)) >>> 0), port: between(rand, 40000, 49999) })],
+  hidden: (rand) => [planCase("hidden", { receiver: pick(rand, ["eastny", "bushwick"]), group: privateGroup(rand), port: hiddenPort(rand) })],
 };
 
 // ---- if-where: reading a capture ----
@@ -191,7 +192,7 @@ export const joinInterface: ExerciseSpec = {
   ],
   hidden: (rand) =>
     [0, 1, 2].map(() => {
-      const g = (0xe0000000 | (rand() & 0x0fffffff)) >>> 0;
+      const g = anyGroupNumber(rand);
       const devs = ["eth0", "eth1", "eth2", "eth3"];
       // Routes that hold the group at several lengths, in random order, plus some that do not.
       const routes: RouteEntry[] = [{ destination: "default", dev: pick(rand, devs) }];
@@ -234,7 +235,7 @@ export const fixFor: ExerciseSpec = {
   functions: ["fixFor"],
   locks: [],
   visible: () => [fixCase('fixFor("flatbush"): an INADDR_ANY receiver on flatbush gets the datagram', "flatbush", "224.1.1.5", "where does the kernel look when the join names no interface?")],
-  hidden: (rand) => [fixCase("hidden", pick(rand, ["eastny", "bushwick"]), formatIPv4((0xef000000 | (rand() & 0x00ffffff)) >>> 0))],
+  hidden: (rand) => [fixCase("hidden", pick(rand, ["eastny", "bushwick"]), privateGroup(rand))],
 };
 
 export const exercises = [capturePlan, whereTheyWent, joinInterface, fixFor];

@@ -1,9 +1,10 @@
 // Notebook 3's exercise: which hosts joined which groups, read from IGMP.
 import { dissect } from "../../capture/dissect";
 import { joinedPairs } from "../../capture/memberships";
-import { between, call, Case, expectCase, ExerciseSpec, pick, shuffle } from "../case";
+import { call, Case, expectCase, ExerciseSpec } from "../case";
+import { anyGroup, between, hostOnlyAddress, pick, shuffle } from "./draw";
 import { encodePackets } from "../encode";
-import { Frame, query, randomGroup, randomHost, randomRecordType, timed, v1Report, v2Leave, v2Report, v3Report } from "./igmp-frames";
+import { Frame, query, randomRecordType, timed, v1Report, v2Leave, v2Report, v3Report } from "./igmp-frames";
 
 function joinsCase(name: string, frames: Frame[], hint?: string): Case {
   const expected = joinedPairs(frames.map((f) => dissect(f.bytes, { iface: f.iface, time: f.time })));
@@ -46,15 +47,15 @@ export const whoJoined: ExerciseSpec = {
   hidden: (rand) => {
     const cases: Case[] = [];
     // v1/v2 only; v3 records of every type, with and without sources; a mix with queries and repeats.
-    const hosts = [0, 1, 2, 3].map(() => randomHost(rand));
-    const groups = [0, 1, 2, 3].map(() => randomGroup(rand));
+    const hosts = [0, 1, 2, 3].map(() => hostOnlyAddress(rand));
+    const groups = [0, 1, 2, 3].map(() => anyGroup(rand));
     cases.push(joinsCase("v1 and v2", timed(shuffle(rand, [v1Report(hosts[0], groups[0]), v2Report(hosts[1], groups[1]), v2Leave(hosts[2], groups[2]), v2Report(hosts[1], groups[1])]))));
-    const records = [0, 1, 2, 3, 4, 5].map((t) => ({ type: t + 1, group: pick(rand, groups), sources: rand() & 1 ? [randomHost(rand)] : [] }));
+    const records = [0, 1, 2, 3, 4, 5].map((t) => ({ type: t + 1, group: pick(rand, groups), sources: rand() & 1 ? [hostOnlyAddress(rand)] : [] }));
     cases.push(joinsCase("v3 records", timed([v3Report(hosts[3], records.slice(0, 3)), v3Report(hosts[0], records.slice(3))])));
     const mixed: Frame[] = [query()];
     for (let i = 0; i < between(rand, 4, 7); i++) {
       const h = pick(rand, hosts);
-      mixed.push(rand() % 3 === 0 ? v2Report(h, pick(rand, groups)) : v3Report(h, [{ type: randomRecordType(rand), group: pick(rand, groups), sources: rand() & 1 ? [randomHost(rand)] : [] }]));
+      mixed.push(rand() % 3 === 0 ? v2Report(h, pick(rand, groups)) : v3Report(h, [{ type: randomRecordType(rand), group: pick(rand, groups), sources: rand() & 1 ? [hostOnlyAddress(rand)] : [] }]));
     }
     cases.push(joinsCase("a mixed capture", timed(mixed)));
     return cases;

@@ -1,9 +1,9 @@
 // Notebook 2's exercises, on 127.0.0.1: receive one datagram with node:dgram,
 // and say who gets a datagram. The checker sends and measures on loopback
 // itself, so the answer can only come from a real receiver.
-import { formatIPv4 } from "../../address";
 import { sendUntil, whoReceives } from "../../loopback-probe";
-import { Answer, between, call, Case, ExerciseSpec, pick, sameJson, shortJson, shuffle } from "../case";
+import { Answer, call, Case, ExerciseSpec, sameJson, shortJson } from "../case";
+import { between, hiddenPort, pick, privateGroup, shuffle } from "./draw";
 
 function receiveCase(name: string, group: string, port: number, message: string, hint?: string): Case {
   return {
@@ -34,7 +34,7 @@ export const getMessage: ExerciseSpec = {
     receiveCase('getMessage("239.7.7.7", 50111)', "239.7.7.7", 50111, "hello from the check"),
     receiveCase('getMessage("224.1.1.5", 50112)', "224.1.1.5", 50112, "second group", "join the group you were given, on 127.0.0.1"),
   ],
-  hidden: (rand) => [0, 1].map((i) => receiveCase(`hidden ${i}`, formatIPv4((0xef000000 | (rand() & 0x00ffffff)) >>> 0), between(rand, 40000, 49999), nonce(rand))),
+  hidden: (rand) => [0, 1].map((i) => receiveCase(`hidden ${i}`, privateGroup(rand), hiddenPort(rand), nonce(rand))),
 };
 
 function whoCase(name: string, joined: Record<string, string>, sentTo: string, port: number, hint?: string): Case {
@@ -71,7 +71,7 @@ export const whoGets: ExerciseSpec = {
       const joined: Record<string, string> = {};
       const names = shuffle(rand, NAMES).slice(0, between(rand, 3, 5));
       for (const n of names) joined[n] = pick(rand, POOL);
-      return whoCase(`hidden ${i}`, joined, pick(rand, POOL), between(rand, 40000, 49999));
+      return whoCase(`hidden ${i}`, joined, pick(rand, POOL), hiddenPort(rand));
     }),
 };
 
