@@ -10,7 +10,7 @@
 // gets the kernel killed at the limit; the notebook is then run again with
 // that answer left as the stub, so the other exercises are still scored.
 import { randomBytes, createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { CaseVerdict } from "../src/homework/case";
@@ -391,6 +391,14 @@ async function main(): Promise<void> {
   let done = 0;
   const started = Date.now();
   const shared = new GraderResources();
+  // Node ends a process whose event loop has nothing left to wait for, with
+  // status 0, even while a promise is pending: never let that pass as a grading.
+  let finished = false;
+  process.on("beforeExit", () => {
+    if (finished) return;
+    console.error("grade: stopped with submissions still being graded (nothing was left to wait for): a bug in the grader");
+    process.exit(1);
+  });
   // One Ctrl-C (or a TERM) ends every kernel and lab: each kernel's runner is
   // in a namespace that dies with it, and the grader's own lab goes down here.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -428,7 +436,7 @@ async function main(): Promise<void> {
   console.log(gradesText(grades));
   console.log(`\n${grades.length} graded in ${((Date.now() - started) / 1000).toFixed(1)} s (${jobs} at a time)`);
   console.log(`written: ${join(out, "grades.csv")}, ${join(out, "grades.json")}, ${join(out, "feedback")}/`);
-  if (!existsSync(out)) process.exitCode = 1;
+  finished = true;
 }
 
 if (require.main === module) {

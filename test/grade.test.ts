@@ -62,6 +62,7 @@ before(() => {
   writeFileSync(join(subs, "other.ipynb"), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", metadata: {}, source: "1", outputs: [], execution_count: null }] }));
   files.push(...["not-json", "empty", "nbformat3", "other"].map((n) => join(subs, `${n}.ipynb`)));
   cli = grade(files);
+  if (!existsSync(join(out, "grades.json"))) throw new Error(`the grader wrote no grades.json (exit ${cli.status}):\n${cli.stderr.slice(-3000)}\n${cli.stdout.slice(-2000)}`);
   const list: SubmissionGrade[] = JSON.parse(readFileSync(join(out, "grades.json"), "utf8"));
   grades = new Map(list.map((g) => [g.submission.replace(/^.*\//, "").replace(".ipynb", ""), g]));
 });

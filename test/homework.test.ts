@@ -5,6 +5,7 @@
 // nbgrader source that `npm run release -- --nbgrader` writes.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -186,4 +187,20 @@ test("the nbgrader source holds the solutions and hidden cases, and nbgrader's c
   const config = nbgraderConfig("/srv/course");
   assert.match(config, /c\.ClearSolutions\.code_stub = \{"typescript": "\/\/ YOUR CODE HERE\\nthrow new Error\(\\"not answered yet\\"\);"\}/);
   assert.match(readFileSync(join(ROOT, "README.md"), "utf8"), /npm run release -- --nbgrader/);
+});
+
+test("npm run kernel -- --user registers the course's kernel in the user's Jupyter", () => {
+  const data = mkdtempSync(join(tmpdir(), "mcast-jupyter-data-"));
+  try {
+    const run = spawnSync(process.execPath, [join(ROOT, "dist", "scripts", "kernel.js"), "--user"], { encoding: "utf8", env: { ...process.env, JUPYTER_DATA_DIR: data } });
+    assert.equal(run.status, 0, run.stderr);
+    const spec = JSON.parse(readFileSync(join(data, "kernels", "tslab", "kernel.json"), "utf8"));
+    assert.equal(spec.language, "typescript");
+    assert.ok(spec.argv.some((a: string) => a.endsWith("scripts/tslab-kernel.cjs")), spec.argv.join(" "));
+    const bad = spawnSync(process.execPath, [join(ROOT, "dist", "scripts", "kernel.js"), "--everyone"], { encoding: "utf8" });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown argument --everyone/);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
 });

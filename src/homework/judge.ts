@@ -33,6 +33,7 @@ export class Judge {
   private pending = new Map<number, (a: Answer) => void>();
   private next = 1;
   private running: Promise<void> = Promise.resolve();
+  private sockets = new Set<Socket>();
 
   constructor(readonly path: string, private options: JudgeOptions) {
     this.server = createServer((socket) => this.onConnection(socket));
@@ -45,9 +46,9 @@ export class Judge {
     });
   }
 
-  /** Stop listening and drop the kernel; waits for a check in progress to end. */
+  /** Stop listening and drop every connection; waits for a check in progress to end. */
   async close(): Promise<void> {
-    this.kernel?.destroy();
+    for (const s of this.sockets) s.destroy();
     this.failPending("the kernel went away");
     await this.running;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -58,10 +59,14 @@ export class Judge {
   }
 
   private onConnection(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => undefined);
     if (this.kernel) {
       this.flag("an answer opened a connection of its own to the grader: refused (tampering?)");
-      writeLine(socket, { type: "refused", why: "one connection per kernel" });
-      socket.end();
+      // Read and drop what it sends (a paused socket would never see its end), and close it.
+      socket.resume();
+      socket.end(JSON.stringify({ type: "refused", why: "one connection per kernel" }) + "\n", () => socket.destroy());
       return;
     }
     this.kernel = socket;
