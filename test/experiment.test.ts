@@ -183,7 +183,14 @@ describe("experiments in the lab", { skip: canLab ? false : "needs root or unpri
   test("the lecture's scenario: 1,000 datagrams to 224.1.1.5 reach eastny and flatbush in full, bushwick (on 234.3.2.1) none", async () => {
     const result = await experiment(lab, {
       senders: [{ host: "midwood", group: "224.1.1.5", count: 1000, rate: 20_000 }],
-      receivers: [{ host: "eastny", group: "224.1.1.5" }, { host: "flatbush", group: "224.1.1.5" }, { host: "bushwick", group: "234.3.2.1" }],
+      // 1 MiB buffers: on a busy machine a receiver that is late to read would
+      // lose part of a 20,000/s burst in the default 212,992 bytes (the overflow
+      // has a test of its own below); here every datagram must arrive.
+      receivers: [
+        { host: "eastny", group: "224.1.1.5", receiveBuffer: 1 << 20 },
+        { host: "flatbush", group: "224.1.1.5", receiveBuffer: 1 << 20 },
+        { host: "bushwick", group: "234.3.2.1", receiveBuffer: 1 << 20 },
+      ],
       deadlineMs: 8000,
     });
     assertAccounted(result);
@@ -196,7 +203,8 @@ describe("experiments in the lab", { skip: canLab ? false : "needs root or unpri
       assert.ok(r.maxMs! < 1000, `${r.receiver}: one-way latency is real, well under a second (max ${r.maxMs} ms)`);
     }
     assert.deepEqual([result.senders[0].sent, result.senders[0].errors, result.timedOut], [1000, 0, false]);
-    assert.deepEqual(result.warnings, []);
+    // A machine whose net.core.rmem_max is below 1 MiB grants less, and says so; nothing else may be wrong.
+    assert.deepEqual(result.warnings.filter((w) => !/net\.core\.rmem_max/.test(w)), []);
 
     // Exported as CSV (a header and a line per row) and JSON (everything, parsable).
     const csv = result.csv().trimEnd().split("\n");
