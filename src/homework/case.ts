@@ -105,12 +105,16 @@ export function worths(spec: ExerciseSpec, visible: number, hidden: number): { v
 
 // ---- helpers for writing cases ----
 
+/** How long a case of plain functions (no network, no lab) waits: ample for code that computes, short for one that hangs. */
+export const COMPUTE_TIMEOUT_MS = 2000;
+
 /** A case whose calls must each give the expected value (deep, as JSON). */
 export function expectCase(name: string, calls: Call[], expected: unknown[], hint?: string): Case {
   return {
     name,
     calls,
     hint,
+    timeoutMs: COMPUTE_TIMEOUT_MS,
     judge: (answers) => {
       // Every call failing the same way (a stub that throws) is said once.
       const first = answers[0];

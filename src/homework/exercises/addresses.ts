@@ -3,7 +3,7 @@ import { formatIPv4, parseIPv4 } from "../../address";
 import { isMulticast } from "../../blocks";
 import { contains } from "../../cidr";
 import { groupToMac } from "../../mac";
-import { Answer, call, Case, expectCase, ExerciseSpec, shortJson } from "../case";
+import { Answer, call, Case, COMPUTE_TIMEOUT_MS, expectCase, ExerciseSpec, shortJson } from "../case";
 import { anyGroup, between } from "./draw";
 
 const inCidrCase = (name: string, pairs: [string, string][], hint?: string): Case =>
@@ -78,6 +78,7 @@ function collideCase(name: string, group: string, hint?: string): Case {
     name,
     calls: [call("sameMacAs", group)],
     hint,
+    timeoutMs: COMPUTE_TIMEOUT_MS,
     judge: ([a]: Answer[]) => {
       if (!a.ok) return `sameMacAs(${JSON.stringify(group)}) ${a.error}`;
       const g = a.value;
