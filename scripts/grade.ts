@@ -9,26 +9,25 @@
 // its own sockets and lab, and keeps the score. An answer that never returns
 // gets the kernel killed at the limit; the notebook is then run again with
 // that answer left as the stub, so the other exercises are still scored.
-import { randomBytes, createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { CaseVerdict } from "../src/homework/case";
+import { CaseVerdict, roundPoints } from "../src/homework/case";
 import { Judge } from "../src/homework/judge";
 import type { Lab } from "../src/lab/lab";
+import { seedFrom } from "../src/random";
 import { changesIn, copyCourse } from "./course-copy";
 import { answersOf, Exercise, exercisesOf, withAnswers } from "./exercises";
 import { feedbackHtml } from "./feedback";
 import { NOTEBOOKS } from "./jupyter";
-import { cellSource, Notebook, RunResult, runNotebook, writeNotebook } from "./notebook";
+import { cellSource, Notebook, readNotebook, RunResult, runNotebook, stopRuns, writeNotebook } from "./notebook";
 
 export interface GradeOptions {
   /** The folder with the course's notebooks (the trusted copies). */
   course?: string;
   cellTimeoutSec?: number;
   totalTimeoutSec?: number;
-  /** The submission's seed for hidden cases (default: drawn at random). */
-  seed?: number;
   onProgress?: (message: string) => void;
   /** Shared by the submissions graded in one process: the grader's lab and the lock for cases that need it or loopback. */
   shared?: GraderResources;
@@ -90,7 +89,7 @@ export function loadCourse(dir: string): CourseNotebook[] {
     .filter((f) => f.endsWith(".ipynb"))
     .sort()
     .map((f) => {
-      const nb = JSON.parse(readFileSync(join(dir, f), "utf8")) as Notebook;
+      const nb = readNotebook(join(dir, f));
       return { name: basename(f, ".ipynb"), path: join(dir, f), nb, exercises: exercisesOf(nb, f) };
     })
     .filter((c) => c.exercises.length > 0);
@@ -176,27 +175,23 @@ function exerciseAt(exercises: Exercise[], index: number): Exercise | undefined 
 
 /** A fresh seed, or the one a submission of this name was graded with before (in `previous`). */
 export function seedFor(file: string, base: number | undefined, previous: Map<string, number>): number {
-  if (base !== undefined) return createHash("sha256").update(`${base}:${basename(file)}`).digest().readUInt32BE(0);
+  if (base !== undefined) return seedFrom(`${base}:${basename(file)}`);
   return previous.get(basename(file)) ?? randomBytes(4).readUInt32BE(0);
 }
 
-export async function gradeSubmission(file: string, options: GradeOptions = {}): Promise<SubmissionGrade> {
-  const seed = options.seed ?? randomBytes(4).readUInt32BE(0);
-  const shared = options.shared ?? new GraderResources();
-  try {
-    return await grade(file, seed, shared, options);
-  } finally {
-    if (!options.shared) await shared.close();
-  }
-}
+/** Work folders of gradings in progress, removed on Ctrl-C too. */
+const workFolders = new Set<string>();
 
-async function grade(file: string, seed: number, shared: GraderResources, options: GradeOptions): Promise<SubmissionGrade> {
-  const courseDir = resolve(options.course ?? NOTEBOOKS);
+async function grade(file: string, seed: number, shared: GraderResources, courses: CourseNotebook[], options: GradeOptions): Promise<SubmissionGrade> {
   const submission = readSubmission(file);
-  const course = matchCourse(loadCourse(courseDir), submission);
+  const course = matchCourse(courses, submission);
   const { answers, flags } = inspectSubmission(course, submission);
+  const flag = (text: string) => {
+    if (!flags.includes(text)) flags.push(text);
+  };
   const notes = new Map<string, string>();
   const work = mkdtempSync(join(tmpdir(), "mcast-grade-"));
+  workFolders.add(work);
   let result: RunResult | null = null;
   let judge: Judge | null = null;
   try {
@@ -214,7 +209,6 @@ async function grade(file: string, seed: number, shared: GraderResources, option
           cwd: copy.notebooks,
           cellTimeoutSec: options.cellTimeoutSec ?? 60,
           totalTimeoutSec: options.totalTimeoutSec ?? 600,
-          pauseAfterErrorMs: 0,
           env: { MCAST_GRADER: judge.path },
           isolate: true,
           onCell: (cell) => options.onProgress?.(`${basename(file)}: cell ${cell.index + 1}/${graded.cells.length} ${cell.status}`),
@@ -222,23 +216,15 @@ async function grade(file: string, seed: number, shared: GraderResources, option
       } finally {
         await judge.close();
       }
-      for (const f of judge.flags) if (!flags.includes(f)) flags.push(f);
+      judge.flags.forEach(flag);
       for (const c of result.cells) {
-        if (c.truncated) {
-          const ex = exerciseAt(course.exercises, c.index);
-          const f = `cell ${c.index + 1}${ex ? ` (${ex.id})` : ""} printed ${c.truncated.toLocaleString("en-US")} characters: cut`;
-          if (!flags.includes(f)) flags.push(f);
-        }
+        if (!c.truncated) continue;
+        const ex = exerciseAt(course.exercises, c.index);
+        flag(`cell ${c.index + 1}${ex ? ` (${ex.id})` : ""} printed ${c.truncated.toLocaleString("en-US")} characters: cut`);
       }
-      if (result.leftover.length) {
-        const f = `processes outlived the kernel and were stopped: ${result.leftover.slice(0, 3).join("; ")}${result.leftover.length > 3 ? "; ..." : ""}`;
-        if (!flags.includes(f)) flags.push(f);
-      }
+      if (result.leftover.length) flag(`processes outlived the kernel and were stopped: ${result.leftover.slice(0, 3).join("; ")}${result.leftover.length > 3 ? "; ..." : ""}`);
       const written = changesIn(copy, [`${course.name}.ipynb`]);
-      if (written.length) {
-        const f = `wrote into the course folder (its private copy; the course is untouched): ${written.slice(0, 5).join(", ")}${written.length > 5 ? ", ..." : ""}`;
-        if (!flags.includes(f)) flags.push(f);
-      }
+      if (written.length) flag(`wrote into the course folder (its private copy; the course is untouched): ${written.slice(0, 5).join(", ")}${written.length > 5 ? ", ..." : ""}`);
       if (result.end === "complete") break;
       const stuck = result.cells[result.cells.length - 1];
       const ex = stuck && exerciseAt(course.exercises, stuck.index);
@@ -249,6 +235,7 @@ async function grade(file: string, seed: number, shared: GraderResources, option
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
+    workFolders.delete(work);
   }
   const ran = new Map(result!.cells.map((c) => [c.index, c]));
   const exercises = course.exercises.map((ex): ExerciseGrade => {
@@ -263,13 +250,12 @@ async function grade(file: string, seed: number, shared: GraderResources, option
     const note = verdict.problem ?? (verdict.possible !== ex.points ? `the check is worth ${verdict.possible}, the cell says ${ex.points}` : "");
     return { ...base, earned: Math.max(0, Math.min(verdict.earned, ex.points)), note, cases: verdict.cases };
   });
-  const round = (x: number) => Math.round(x * 100) / 100;
   return {
     submission: file,
     notebook: course.name,
     seed,
     exercises,
-    earned: round(exercises.reduce((s, e) => s + e.earned, 0)),
+    earned: roundPoints(exercises.reduce((s, e) => s + e.earned, 0)),
     possible: exercises.reduce((s, e) => s + e.possible, 0),
     flags,
   };
@@ -326,6 +312,7 @@ export async function gradeAll(
   options: GradeOptions & { jobs: number; seedOf: (file: string) => number; onStart?: (i: number) => void; onDone?: (i: number, g: SubmissionGrade) => void },
 ): Promise<SubmissionGrade[]> {
   const shared = options.shared ?? new GraderResources();
+  const courses = loadCourse(resolve(options.course ?? NOTEBOOKS));
   const grades: SubmissionGrade[] = new Array(files.length);
   let next = 0;
   const worker = async () => {
@@ -334,7 +321,7 @@ export async function gradeAll(
       options.onStart?.(i);
       const seed = options.seedOf(files[i]);
       try {
-        grades[i] = await grade(files[i], seed, shared, options);
+        grades[i] = await grade(files[i], seed, shared, courses, options);
       } catch (err) {
         grades[i] = { submission: files[i], notebook: "?", seed, exercises: [], earned: 0, possible: 0, flags: [`not graded: ${(err as Error).message}`] };
       }
@@ -404,6 +391,8 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       process.stderr.write(`\ngrade: stopped by ${signal}\n`);
+      stopRuns();
+      for (const dir of workFolders) rmSync(dir, { recursive: true, force: true });
       void shared.close().finally(() => process.exit(130));
     });
   }

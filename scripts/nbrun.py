@@ -134,10 +134,6 @@ async def run(args):
             if status in ("timeout", "dead"):
                 end = end if end == "deadline" else status
                 break
-            if status != "ok" and args.pause_after_error > 0:
-                # tslab aborts every request that arrives within 200 ms of an
-                # error; waiting lets the cells after a failed one still run.
-                await asyncio.sleep(args.pause_after_error / 1000)
     if os.getpid() == 1:
         left = leftover_processes()
         if left:
@@ -152,7 +148,6 @@ def main():
     ap.add_argument("--kernel", default="tslab")
     ap.add_argument("--cell-timeout", type=int, default=60)
     ap.add_argument("--total-timeout", type=int, default=600)
-    ap.add_argument("--pause-after-error", type=int, default=0, help="milliseconds")
     ap.add_argument("--max-output", type=int, default=200000, help="characters of output kept per cell")
     args = ap.parse_args()
     # SIGTERM from the caller must still shut the kernel down (the context

@@ -1,6 +1,6 @@
 // Notebooks as data (nbformat 4) and their headless execution through the
 // real tslab kernel, via Debian's nbclient (scripts/nbrun.py).
-import { spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -90,8 +90,6 @@ export interface RunResult {
 export interface RunOptions {
   cellTimeoutSec?: number;
   totalTimeoutSec?: number;
-  /** Wait this long after a failed cell so tslab does not abort the next. */
-  pauseAfterErrorMs?: number;
   /** The folder the kernel runs in (the notebook's own by default). */
   cwd?: string;
   /** More environment for the kernel. */
@@ -113,6 +111,15 @@ export function isolatedCommand(argv: string[]): string[] | null {
   return probe.status === 0 ? [...cmd, ...argv] : null;
 }
 
+// Runners in progress, so that a caller stopped by a signal can end them (and
+// with them their kernels) before it exits.
+const running = new Set<ChildProcess>();
+
+/** End every notebook run in progress (each runner shuts its kernel down; an isolated one takes its whole namespace). */
+export function stopRuns(): void {
+  for (const child of running) child.kill("SIGTERM");
+}
+
 /** Execute a notebook in a fresh tslab kernel; never rejects for cell errors. */
 export async function runNotebook(path: string, options: RunOptions = {}): Promise<RunResult> {
   const python = findNbclientPython();
@@ -127,7 +134,6 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
     "--cwd", options.cwd ?? dirname(path),
     "--cell-timeout", String(options.cellTimeoutSec ?? 60),
     "--total-timeout", String(total),
-    "--pause-after-error", String(options.pauseAfterErrorMs ?? 0),
   ];
   let argv = [python, ...args];
   if (options.isolate) {
@@ -136,6 +142,8 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
     argv = wrapped;
   }
   const child = spawn(argv[0], argv.slice(1), { env: { ...jupyterEnv(), ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   const result: RunResult = { notebook: path, end: "killed", cells: [], stderr: "", leftover: [] };
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {

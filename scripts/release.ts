@@ -10,9 +10,9 @@
 // TESTS, and DIR/nbgrader_config.py with the TypeScript code stub. nbgrader's
 // generate_assignment then makes exactly the notebooks in notebooks/.
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import { BEGIN_HIDDEN, BEGIN_SOLUTION, clearSolution, CODE_STUB, END_HIDDEN, END_SOLUTION, exercisesOf, hiddenTestLines, readSolutions, STUB_MARK } from "./exercises";
+import { seedFrom } from "../src/random";
 import { NOTEBOOKS, ROOT } from "./jupyter";
 import { cellSource, Notebook, readNotebook, sourceLines, writeNotebook } from "./notebook";
 
@@ -38,7 +38,7 @@ export function studentVersion(nb: Notebook, name: string): Notebook {
 
 /** The seed of an exercise's hidden cases in the nbgrader source: fixed, so nbgrader's regrades agree. */
 export function nbgraderSeed(id: string): number {
-  return createHash("sha256").update(`nbgrader:${id}`).digest().readUInt32BE(0);
+  return seedFrom(`nbgrader:${id}`);
 }
 
 /**

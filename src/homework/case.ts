@@ -8,6 +8,7 @@
 // answer is only ever data: a getter, toString or then that lies is spent in
 // the student's own realm, and the verdict is computed from plain values.
 import type { Lab } from "../lab/lab";
+import { isEncodedPackets } from "./encode";
 
 /** One call of a student's function: its name and its arguments (JSON, with packets encoded). */
 export interface Call {
@@ -133,11 +134,7 @@ export const call = (fn: string, ...args: unknown[]): Call => ({ fn, args });
 
 /** `inCidr("224.0.0.0/4", "224.1.1.5")`, as the student would write it. */
 export function callText(c: Call): string {
-  return `${c.fn}(${c.args.map((a) => (isEncodedPackets(a) ? `${(a as { $packets: unknown[] }).$packets.length} packets` : shortJson(a))).join(", ")})`;
-}
-
-function isEncodedPackets(a: unknown): boolean {
-  return a !== null && typeof a === "object" && Array.isArray((a as { $packets?: unknown }).$packets);
+  return `${c.fn}(${c.args.map((a) => (isEncodedPackets(a) ? `${a.$packets.length} packets` : shortJson(a))).join(", ")})`;
 }
 
 export function shortJson(value: unknown): string {

@@ -24,11 +24,15 @@ export function encodeCaptured(packets: ReadonlyArray<Packet>): EncodedPackets {
   return encodePackets(packets.map((p) => ({ bytes: p.bytes, iface: p.iface, time: p.time })));
 }
 
+export function isEncodedPackets(a: unknown): a is EncodedPackets {
+  return a !== null && typeof a === "object" && Array.isArray((a as EncodedPackets).$packets);
+}
+
 /** The kernel's side: arguments as the student's function takes them. */
 export function decodeArgs(args: readonly unknown[]): unknown[] {
   return args.map((a) => {
-    if (a === null || typeof a !== "object" || !Array.isArray((a as EncodedPackets).$packets)) return a;
-    return (a as EncodedPackets).$packets.map((p) => dissect(Buffer.from(p.hex, "hex"), { iface: p.iface, time: p.time }));
+    if (!isEncodedPackets(a)) return a;
+    return a.$packets.map((p) => dissect(Buffer.from(p.hex, "hex"), { iface: p.iface, time: p.time }));
   });
 }
 

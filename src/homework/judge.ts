@@ -3,9 +3,9 @@
 // calls it makes. The first connection is the kernel's own, made by the
 // import cell before any answer cell ran; any later one is an answer's doing
 // and is refused and flagged.
-import { createHash } from "node:crypto";
 import { createServer, Server, Socket } from "node:net";
 import type { Lab } from "../lab/lab";
+import { seedFrom } from "../random";
 import { Answer, Call, Verdict } from "./case";
 import { GraderMessage, KernelMessage, readLines, writeLine } from "./channel";
 import { evaluate, verdictLines } from "./evaluate";
@@ -22,7 +22,7 @@ export interface JudgeOptions {
 
 /** The hidden-case seed of one exercise of a submission. */
 export function exerciseSeed(seed: number, id: string): number {
-  return createHash("sha256").update(`${seed}:${id}`).digest().readUInt32BE(0);
+  return seedFrom(`${seed}:${id}`);
 }
 
 export class Judge {
