@@ -11,19 +11,21 @@ export * from "./mac";
 export * from "./interfaces";
 export * from "./send";
 export * from "./receive";
+export { mreqRows } from "./mreq";
+export type { MreqRow } from "./mreq";
 export * from "./address-figures";
 export * from "./loopback-probe";
 // The virtual lab: named exports, since its files hold internals (plan, wire).
 export { up, down, currentLab, Lab, LabError } from "./lab/lab";
 export type { UpOptions } from "./lab/lab";
 export { Host, CommandError } from "./lab/host";
-export type { Receiving, LabSendOptions, LabSendResult, LabReceiveOptions, LabReceiveResult } from "./lab/host";
+export type { Receiving, Calling, CallResult, CallOptions, LabSendOptions, LabSendResult, LabReceiveOptions, LabReceiveResult } from "./lab/host";
 export { Run } from "./lab/run";
 export type { RunOptions, RunResult } from "./lab/run";
 export { lectureTopology, topologyRows, checkTopology } from "./lab/topology";
 export type { Topology, NetworkSpec, HostSpec, InterfaceSpec, RouteSpec } from "./lab/topology";
 export { transcript } from "./lab/transcript";
-export type { AddressRow, RouteRow, GroupRow, UdpCounters } from "./lab/views";
+export type { AddressRow, RouteRow, GroupRow, UdpCounters, UdpSocketRow } from "./lab/views";
 // Capture and dissection.
 export * from "./capture/pcap";
 export * from "./capture/dissect";
@@ -58,6 +60,7 @@ export type { RouteEntry } from "./interface-exercise";
 // These names win over the same names of the `export *` lines above.
 import { lockable } from "./homework/lock";
 import * as cidr from "./cidr";
+import * as mreq from "./mreq";
 import * as mac from "./mac";
 import * as receiving from "./receive";
 import * as probe from "./loopback-probe";
@@ -84,4 +87,5 @@ export const interfaceExperiment = lockable("interfaceExperiment", interfaces.in
 export const reportAndDatagram = lockable("reportAndDatagram", interfaces.reportAndDatagram);
 export const longestMatch = lockable("longestMatch", interfaces.longestMatch);
 export const kernelJoinInterface = lockable("kernelJoinInterface", interfaces.kernelJoinInterface);
+export const ipMreq = lockable("ipMreq", mreq.ipMreq);
 export const runCapturePlan = lockable("runCapturePlan", capturePlans.runCapturePlan);

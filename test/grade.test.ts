@@ -73,10 +73,10 @@ const flagged = (name: string, re: RegExp) => assert.ok(grades.get(name)!.flags.
 
 test("grading prints a table, writes CSV, JSON and one feedback page per graded submission", () => {
   assert.equal(cli.status, 0, cli.stderr);
-  assert.match(cli.stdout, /^submission\s+addr-incidr\s+addr-mac\s+addr-collide\s+sr-receive\s+sr-who\s+total$/m);
+  assert.match(cli.stdout, /^submission\s+addr-incidr\s+addr-mac\s+addr-collide\s+sr-mreq\s+sr-who\s+total$/m);
   assert.match(cli.stdout, /^right\.ipynb\s+3\/3\s+2\/2\s+2\/2\s+-\s+-\s+7\/7$/m);
   const csv = readFileSync(join(out, "grades.csv"), "utf8").trim().split("\n");
-  assert.equal(csv[0], "submission,notebook,addr-incidr,addr-mac,addr-collide,sr-receive,sr-who,total,possible,seed,flags");
+  assert.equal(csv[0], "submission,notebook,addr-incidr,addr-mac,addr-collide,sr-mreq,sr-who,total,possible,seed,flags");
   assert.equal(csv.length, grades.size + 1);
   const page = readFileSync(join(out, "feedback", "05-hard-codes.html"), "utf8");
   assert.match(page, /^<!doctype html>/);
@@ -114,7 +114,7 @@ test("calling the module's own answer earns nothing: it says to write it", () =>
   assert.deepEqual(scores("01-calls-the-module"), { "addr-incidr": 0, "addr-mac": 0, "addr-collide": 0 }, why("01-calls-the-module"));
   const incidr = grades.get("01-calls-the-module")!.exercises[0].cases[0];
   assert.match(incidr.detail, /mc\.contains is the course's own answer to exercise addr-incidr: write this one yourself/);
-  assert.deepEqual(scores("02-mixed"), { "sr-receive": 0, "sr-who": 2 }, why("02-mixed"));
+  assert.deepEqual(scores("02-mixed"), { "sr-mreq": 0, "sr-who": 2 }, why("02-mixed"));
 });
 
 test("values whose toJSON, getters or then lie or throw score 0, not a crash", () => {

@@ -14,6 +14,8 @@ import { isEncodedPackets } from "./encode";
 export interface Call {
   fn: string;
   args: unknown[];
+  /** Ask for the function's source text instead of calling it: the checker runs it in a lab host (Host.call). */
+  source?: boolean;
 }
 
 /** What came back from one call: the answer as JSON data (ok), or why there is none (error). */
@@ -132,8 +134,16 @@ export function expectCase(name: string, calls: Call[], expected: unknown[], hin
 
 export const call = (fn: string, ...args: unknown[]): Call => ({ fn, args });
 
+/**
+ * The student's function itself, as source text, for a case that runs it in
+ * a lab host; `args` are what it will be called with there (for the case's
+ * name and its draw; the kernel only hands over the text).
+ */
+export const sourceOf = (fn: string, ...args: unknown[]): Call => ({ fn, args, source: true });
+
 /** `inCidr("224.0.0.0/4", "224.1.1.5")`, as the student would write it. */
 export function callText(c: Call): string {
+  if (c.source) return `${c.fn}(${c.args.map(shortJson).join(", ")}) in a lab host`;
   return `${c.fn}(${c.args.map((a) => (isEncodedPackets(a) ? `${a.$packets.length} packets` : shortJson(a))).join(", ")})`;
 }
 

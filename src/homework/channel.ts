@@ -11,7 +11,7 @@ export type KernelMessage =
   | { type: "answer"; n: number; ok: boolean; value?: unknown; error?: string };
 
 export type GraderMessage =
-  | { type: "call"; n: number; fn: string; args: unknown[]; timeoutMs: number; exercise: string; locks: string[] }
+  | { type: "call"; n: number; fn: string; args: unknown[]; source?: boolean; timeoutMs: number; exercise: string; locks: string[] }
   | { type: "verdict"; id: string; lines: string[]; earned: number }
   | { type: "refused"; why: string };
 

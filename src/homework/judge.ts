@@ -125,7 +125,7 @@ export class Judge {
           clearTimeout(timer);
           resolve(a);
         });
-        writeLine(socket, { type: "call", n, fn: c.fn, args: c.args, timeoutMs, exercise: id, locks: spec.locks } satisfies GraderMessage);
+        writeLine(socket, { type: "call", n, fn: c.fn, args: c.source ? [] : c.args, source: c.source === true, timeoutMs, exercise: id, locks: spec.locks } satisfies GraderMessage);
       });
     const verdict = await evaluate(spec, caller, { hiddenSeed: exerciseSeed(this.options.seed, id), lab: this.options.lab, exclusive: this.options.exclusive });
     this.verdicts.set(id, verdict);

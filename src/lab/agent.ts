@@ -5,11 +5,13 @@
 // the error.
 //
 // Usage: node agent.js send|receive OPTIONS_JSON
+//        node agent.js call < REQUEST_JSON      (a function of the owner's; see sandbox.ts)
 import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { AGENT_PREFIX, decode, encode, serializeError } from "./wire";
 import { parseIgmp } from "./views";
+import { compileFunction } from "./sandbox";
 
 function say(message: object): void {
   process.stdout.write(AGENT_PREFIX + encode(message) + "\n");
@@ -31,8 +33,60 @@ function interfaceOf(address: unknown): string | undefined {
   return undefined;
 }
 
+/** What `call` reads from stdin (Host.call writes it). */
+export interface CallRequest {
+  source: string;
+  args: unknown[];
+  timeoutMs: number;
+  /** How long to stay alive after the result, so the owner can look at the host's sockets while the process still exists. */
+  holdMs: number;
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", (chunk: string) => (text += chunk));
+    process.stdin.on("end", () => resolve(text));
+    process.stdin.on("error", reject);
+  });
+}
+
+/**
+ * Run the owner's function: say "calling" just before the call, then its
+ * result (or error) with how long it took, then stay for holdMs. A function
+ * that neither resolves nor rejects by its deadline is an error here; its
+ * sockets end with the process.
+ */
+async function callFunction(): Promise<void> {
+  const request = decode(await readStdin()) as CallRequest;
+  const fn = compileFunction(request.source);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not finish within ${request.timeoutMs} ms`)), request.timeoutMs);
+  });
+  say({ ev: "calling" });
+  const started = performance.now();
+  try {
+    const value = await Promise.race([Promise.resolve().then(() => fn(...request.args)), late]);
+    const ms = performance.now() - started;
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value === undefined ? null : value);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) throw new Error("it returned a value that is not data (a function, a socket, a cycle...)");
+    say({ ev: "result", value: JSON.parse(text), ms });
+  } finally {
+    clearTimeout(timer);
+  }
+  await new Promise((r) => setTimeout(r, request.holdMs));
+}
+
 async function main(): Promise<void> {
   const [fn, json] = process.argv.slice(2);
+  if (fn === "call") return callFunction();
   if ((fn !== "send" && fn !== "receive") || json === undefined) {
     throw new Error("usage: agent.js send|receive OPTIONS_JSON");
   }

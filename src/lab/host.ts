@@ -11,7 +11,9 @@ import { quote } from "./plan";
 import { Run, RunOptions } from "./run";
 import type { HostSpec } from "./topology";
 import { AGENT_PREFIX, decode, encode, revive, SerializedError } from "./wire";
-import { AddressRow, GroupRow, parseAddresses, parseGroups, parseRouteGet, parseSnmp, RouteRow, UdpCounters } from "./views";
+import type { CallRequest } from "./agent";
+import { sourceProblem } from "./sandbox";
+import { AddressRow, GroupRow, parseAddresses, parseGroups, parseRouteGet, parseSnmp, parseUdpSockets, RouteRow, UdpCounters, UdpSocketRow } from "./views";
 
 /** What a Host needs from its lab (lab.ts implements it). */
 export interface HostLink {
@@ -48,6 +50,32 @@ export interface Receiving extends PromiseLike<LabReceiveResult> {
   readonly run: Run;
   /** Stop waiting: the Receiving then rejects with an AbortError, as receive() does when aborted. */
   cancel(): void;
+}
+
+/** A function of the owner's running in a host (Host.call): await it for its result. */
+export interface Calling extends PromiseLike<CallResult> {
+  /** Resolves just before the function is called in the host (the process has started and compiled it). */
+  readonly calling: Promise<void>;
+  readonly result: Promise<CallResult>;
+  /** The agent process running it; it stays `holdMs` after the result, then exits. */
+  readonly run: Run;
+  /** Stop it now (the process and every socket it holds end). */
+  cancel(): void;
+}
+
+export interface CallResult {
+  /** What the function returned (as JSON data). */
+  value: unknown;
+  /** From the call to the result, measured in the host. */
+  ms: number;
+}
+
+export interface CallOptions {
+  /** The function must finish within this (default 5000 ms). */
+  timeoutMs?: number;
+  /** How long the process stays after the result (default 0), e.g. to look at the host's sockets before it exits. */
+  holdMs?: number;
+  signal?: AbortSignal;
 }
 
 /** How long an agent (a Node process in the host) may take beyond the work itself: its start-up. */
@@ -122,6 +150,11 @@ export class Host {
     return parseSnmp(await this.cmd("cat /proc/net/snmp")).Udp as UdpCounters;
   }
 
+  /** Every UDP socket open in the host, in any process (/proc/net/udp). */
+  async udpSockets(): Promise<UdpSocketRow[]> {
+    return parseUdpSockets(await this.cmd("cat /proc/net/udp"));
+  }
+
   /** All of /proc/net/snmp: { Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite }. */
   async snmp(): Promise<Record<string, Record<string, number>>> {
     return parseSnmp(await this.cmd("cat /proc/net/snmp"));
@@ -161,15 +194,51 @@ export class Host {
     };
   }
 
-  private agent(fn: "send" | "receive", options: object, runOptions: RunOptions): Run {
+  /**
+   * Run one of your functions inside this host, in a Node process of its
+   * own, e.g. `await host.call(receiveOne, ["224.1.1.5", 50001,
+   * "192.168.56.104", 3000])`. The function must be self-contained: it sees
+   * `dgram` (node:dgram), the timers, Buffer and console, not the variables
+   * of your other cells. Its arguments and its result cross as JSON.
+   */
+  call(fn: ((...args: never[]) => unknown) | string, args: unknown[] = [], options: CallOptions = {}): Calling {
+    if (typeof fn !== "function" && typeof fn !== "string") throw new ArgumentError("fn", fn, "a function (or its source text)");
+    if (!Array.isArray(args)) throw new ArgumentError("args", args, "an array of the function's arguments");
+    if (typeof options !== "object" || options === null) throw new ArgumentError("options", options, "{ timeoutMs?, holdMs?, signal? }");
+    const timeoutMs = options.timeoutMs === undefined ? 5_000 : checkTimeout("options.timeoutMs", options.timeoutMs, 120_000);
+    const holdMs = options.holdMs === undefined || options.holdMs === 0 ? 0 : checkTimeout("options.holdMs", options.holdMs, 60_000);
+    const signal = checkSignal("options.signal", options.signal);
+    const source = typeof fn === "function" ? Function.prototype.toString.call(fn) : fn;
+    const problem = sourceProblem(source);
+    if (problem) throw new ArgumentError("fn", typeof fn === "function" ? fn.name || "a function" : "a source text", `a self-contained function; this one cannot run in a host: ${problem}`);
+    const input = encode({ source, args, timeoutMs, holdMs } satisfies CallRequest);
+    const run = this.agent("call", null, { timeoutMs: timeoutMs + holdMs + AGENT_SLACK_MS, signal: signal as AbortSignal | undefined, input });
+    const outcome = agentResult(run, "calling");
+    const result = outcome.then((o) => o.value as CallResult);
+    result.catch(() => undefined);
+    outcome.joined.catch(() => undefined);
+    return {
+      calling: outcome.joined.then(() => undefined),
+      result,
+      run,
+      cancel: () => run.kill("SIGKILL"),
+      then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
+    };
+  }
+
+  private agent(fn: "send" | "receive" | "call", options: object | null, runOptions: RunOptions): Run {
     const path = this.lab.agentPath?.();
     if (!path) throw new Error(`${this.name} is not a host of a running lab`);
-    return this.run(`${quote(process.execPath)} ${quote(path)} ${fn} ${quote(encode(options))}`, runOptions);
+    const json = options === null ? "" : ` ${quote(encode(options))}`;
+    return this.run(`${quote(process.execPath)} ${quote(path)} ${fn}${json}`, runOptions);
   }
 }
 
-/** The agent's result line, and its "joined" line when it is a receive. */
-function agentResult(run: Run): Promise<{ value: unknown }> & { joined: Promise<{ interface: string }> } {
+/**
+ * The agent's result line, and its early line: "joined" for a receive
+ * (resolving `joined`), "calling" for a call. A call's result keeps its `ms`.
+ */
+function agentResult(run: Run, early: "joined" | "calling" = "joined"): Promise<{ value: unknown }> & { joined: Promise<{ interface: string }> } {
   let onJoined!: (v: { interface: string }) => void;
   let joinFailed!: (e: Error) => void;
   const joined = new Promise<{ interface: string }>((resolve, reject) => ((onJoined = resolve), (joinFailed = reject)));
@@ -180,13 +249,16 @@ function agentResult(run: Run): Promise<{ value: unknown }> & { joined: Promise<
     let got = false;
     for await (const line of run.lines) {
       if (!line.startsWith(AGENT_PREFIX)) continue;
-      const message = decode(line.slice(AGENT_PREFIX.length)) as { ev: string; value?: unknown; interface?: string; error?: SerializedError };
-      if (message.ev === "joined") onJoined({ interface: message.interface ?? "" });
+      const message = decode(line.slice(AGENT_PREFIX.length)) as { ev: string; value?: unknown; interface?: string; ms?: number; error?: SerializedError };
+      if (message.ev === early) onJoined({ interface: message.interface ?? "" });
       else if (message.ev === "result") {
-        value = message.value;
+        value = early === "calling" ? { value: message.value, ms: message.ms } : message.value;
         got = true;
+        // A call's process stays a while after its result; the owner need not wait for that.
+        if (early === "calling") break;
       } else if (message.ev === "error") failure = revive(message.error!);
     }
+    if (got && early === "calling") return { value };
     const end = await run.exited;
     if (!got && !failure) failure = new CommandError(end.error || end.timedOut || end.code !== 0 ? end : { ...end, error: "the agent printed no result" });
     if (failure) {

@@ -86,6 +86,29 @@ export function parseIgmp(text: string): Array<{ interface: string; group: strin
   return rows;
 }
 
+/** One UDP socket of a host's kernel (/proc/net/udp). */
+export interface UdpSocketRow {
+  /** The address it is bound to ("0.0.0.0" for any). */
+  address: string;
+  port: number;
+  /** The socket's inode: the same socket keeps it. */
+  inode: number;
+}
+
+/** /proc/net/udp: every UDP socket of the namespace, open in any process. */
+export function parseUdpSockets(text: string): UdpSocketRow[] {
+  const rows: UdpSocketRow[] = [];
+  for (const line of text.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    const local = /^([0-9A-Fa-f]{8}):([0-9A-Fa-f]{4})$/.exec(f[1] ?? "");
+    if (!local || f.length < 10) continue;
+    const bytes = local[1].match(/../g)!.map((h) => parseInt(h, 16));
+    if (endianness() === "LE") bytes.reverse();
+    rows.push({ address: bytes.join("."), port: parseInt(local[2], 16), inode: Number(f[9]) });
+  }
+  return rows;
+}
+
 export interface UdpCounters {
   /** Datagrams handed to a socket. */
   InDatagrams: number;

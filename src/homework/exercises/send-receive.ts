@@ -1,40 +1,31 @@
-// Notebook 2's exercises, on 127.0.0.1: receive one datagram with node:dgram,
-// and say who gets a datagram. The checker sends and measures on loopback
-// itself, so the answer can only come from a real receiver.
-import { sendUntil, whoReceives } from "../../loopback-probe";
-import { Answer, call, Case, ExerciseSpec, sameJson, shortJson } from "../case";
-import { between, hiddenPort, pick, privateGroup, shuffle } from "./draw";
+// Notebook 2's exercises: build the ip_mreq a join hands the kernel, and say
+// who gets a datagram (the checker measures that on loopback itself, so the
+// answer can only come from real receivers). The sender and receiver the
+// student writes are notebook 3's (socket-programs.ts): they run in the lab.
+import { whoReceives } from "../../loopback-probe";
+import { ipMreq } from "../../mreq";
+import { Answer, call, Case, expectCase, ExerciseSpec, sameJson, shortJson } from "../case";
+import { anyGroup, between, hiddenPort, hostOnlyAddress, pick, privateGroup, shuffle } from "./draw";
 
-function receiveCase(name: string, group: string, port: number, message: string, hint?: string): Case {
-  return {
-    name,
-    calls: [call("getMessage", group, port)],
-    hint,
-    timeoutMs: 6000,
-    exclusive: true,
-    during: async (_ctx, answered) => {
-      await sendUntil({ group, port, message, until: answered, timeoutMs: 4500 });
-    },
-    judge: ([a]: Answer[]) => {
-      if (!a.ok) return `getMessage(${JSON.stringify(group)}, ${port}) ${a.error}`;
-      return a.value === message || `got ${shortJson(a.value)}, but the check sent ${JSON.stringify(message)}`;
-    },
-  };
-}
+// ---- sr-mreq: the 8 bytes of ip_mreq ----
 
-const nonce = (rand: () => number) => `check ${rand().toString(36)}${rand().toString(36)}`;
+const mreqCase = (name: string, group: string, iface: string, hint?: string) =>
+  expectCase(name, [call("mreqBytes", group, iface)], [[...ipMreq(group, iface)]], hint);
 
-export const getMessage: ExerciseSpec = {
-  id: "sr-receive",
+export const mreqBytes: ExerciseSpec = {
+  id: "sr-mreq",
   notebook: "02-send-receive",
   points: 2,
-  functions: ["getMessage"],
-  locks: ["receive", "openReceiver", "listen", "whoReceives"],
+  functions: ["mreqBytes"],
+  locks: ["ipMreq"],
   visible: () => [
-    receiveCase('getMessage("239.7.7.7", 50111)', "239.7.7.7", 50111, "hello from the check"),
-    receiveCase('getMessage("224.1.1.5", 50112)', "224.1.1.5", 50112, "second group", "join the group you were given, on 127.0.0.1"),
+    mreqCase('mreqBytes("224.1.1.5", "192.168.56.104"): flatbush\'s join', "224.1.1.5", "192.168.56.104", "the group's four bytes first, then the interface's, most significant byte first"),
+    mreqCase('mreqBytes("234.3.2.1", "0.0.0.0"): a join on INADDR_ANY', "234.3.2.1", "0.0.0.0"),
   ],
-  hidden: (rand) => [0, 1].map((i) => receiveCase(`hidden ${i}`, privateGroup(rand), hiddenPort(rand), nonce(rand))),
+  hidden: (rand) => [
+    mreqCase("hidden 0", anyGroup(rand), `10.${between(rand, 0, 255)}.${between(rand, 0, 255)}.${between(rand, 1, 254)}`),
+    mreqCase("hidden 1", privateGroup(rand), hostOnlyAddress(rand)),
+  ],
 };
 
 function whoCase(name: string, joined: Record<string, string>, sentTo: string, port: number, hint?: string): Case {
@@ -75,4 +66,4 @@ export const whoGets: ExerciseSpec = {
     }),
 };
 
-export const exercises = [getMessage, whoGets];
+export const exercises = [mreqBytes, whoGets];

@@ -1,0 +1,201 @@
+// Notebook 3's programs: the student writes the lecture's sender and receiver
+// with node:dgram, and the checker runs them inside a lab host (Host.call),
+// never in the kernel, so a program that picks the wrong interface sends on
+// the lab's links and not on this machine's network. Every verdict comes from
+// outside the program: what a capture on the host's interfaces saw (TTL,
+// source, interface), what the checker's own sender delivered, and the
+// host's socket table after the program finished.
+import { formatIPv4 } from "../../address";
+import type { Packet } from "../../capture/dissect";
+import { sniff } from "../../capture/sniff";
+import type { Host } from "../../lab/host";
+import type { Lab } from "../../lab/lab";
+import { Answer, Case, CaseContext, ExerciseSpec, shortJson, sourceOf } from "../case";
+import { between, hiddenPort, pick, privateGroup } from "./draw";
+
+const HOSTS = ["eastny", "midwood", "flatbush", "bushwick"];
+/** Longest a program may take beyond its own wait: the Node process in the host starting. */
+const START_SLACK_MS = 3000;
+
+function addressOf(lab: Lab, host: string, iface: string): string {
+  const h = lab.topology.hosts.find((x) => x.name === host);
+  const f = h?.interfaces.find((x) => x.name === iface);
+  if (!f?.address) throw new Error(`the lab has no ${host} ${iface}`);
+  return f.address;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sockets in the host now that were not there before the program ran. */
+async function leftOpen(host: Host, before: Set<number>): Promise<number> {
+  return (await host.udpSockets()).filter((s) => !before.has(s.inode)).length;
+}
+
+function payloadText(p: Packet): string | undefined {
+  const raw = p.layer("Raw");
+  return raw ? Buffer.from(raw.bytes("load")).toString("utf8") : undefined;
+}
+
+// ---- lab-send: sendTo(group, port, message, { from, ttl }) ----
+
+interface SendScenario {
+  host: string;
+  group: string;
+  port: number;
+  message: string;
+  /** The interface whose address is `from`. */
+  iface: "eth0" | "eth1";
+  ttl: number;
+}
+
+function sendCase(name: string, s: SendScenario, hint?: string): Case {
+  const shown = (from: string) => `sendTo(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(s.message)}, { from: ${JSON.stringify(from)}, ttl: ${s.ttl} }) in ${s.host}`;
+  return {
+    name,
+    calls: [sourceOf("sendTo", s.host, s.group, s.port, s.message, s.iface, s.ttl)],
+    hint,
+    timeoutMs: 15000,
+    exclusive: true,
+    judge: async ([a]: Answer[], ctx: CaseContext) => {
+      if (!a.ok) return `sendTo ${a.error}`;
+      const lab = await ctx.lab();
+      const host = lab.host(s.host);
+      const from = addressOf(lab, s.host, s.iface);
+      const filter = `udp and dst host ${s.group} and dst port ${s.port}`;
+      const captures = (["eth0", "eth1"] as const).map((iface) => sniff(host, { iface, filter, timeoutMs: 9000, signal: ctx.signal }));
+      try {
+        await Promise.all(captures.map((c) => c.ready));
+        const before = new Set((await host.udpSockets()).map((x) => x.inode));
+        let open = 0;
+        try {
+          const calling = host.call(a.value as string, [s.group, s.port, s.message, { from, ttl: s.ttl }], { timeoutMs: 2000, holdMs: 1000, signal: ctx.signal });
+          try {
+            await calling;
+            open = await leftOpen(host, before);
+          } finally {
+            calling.cancel();
+          }
+        } catch (err) {
+          return `${shown(from)} failed: ${(err as Error).message}`;
+        }
+        await sleep(200); // the last packet from tcpdump's buffer to its file
+        for (const c of captures) c.stop();
+        const packets = (await Promise.all(captures)).flatMap((c) => c.packets).filter((p) => payloadText(p) === s.message);
+        const what = shown(from);
+        if (packets.length === 0) return `${what}: no datagram with that message to ${s.group}:${s.port} left ${s.host}`;
+        if (packets.length > 1) return `${what}: ${packets.length} datagrams left ${s.host}; one send, one datagram`;
+        const p = packets[0];
+        const ip = p.layer("IP")!;
+        const wrong: string[] = [];
+        if (p.iface !== s.iface) wrong.push(`it left by ${p.iface}, but ${from} is ${s.iface}'s address (the outgoing interface is IP_MULTICAST_IF)`);
+        if (formatIPv4(ip.num("src")) !== from) wrong.push(`its source address was ${formatIPv4(ip.num("src"))}, not ${from}`);
+        if (ip.num("ttl") !== s.ttl) wrong.push(`its TTL on the wire was ${ip.num("ttl")}, asked for ${s.ttl}`);
+        if (open > 0) wrong.push(`${open} socket${open === 1 ? " was" : "s were"} still open after it finished: close the socket`);
+        return wrong.length === 0 || `${what}: ${wrong.join("; ")}`;
+      } finally {
+        for (const c of captures) c.stop();
+      }
+    },
+  };
+}
+
+const word = (rand: () => number) => `m-${rand().toString(36)}${rand().toString(36)}`;
+
+export const sendTo: ExerciseSpec = {
+  id: "lab-send",
+  notebook: "03-lab",
+  points: 3,
+  functions: ["sendTo"],
+  // Nothing to lock: in a lab host the function sees dgram and no course module.
+  locks: [],
+  visible: () => [
+    sendCase("the lecture's send: midwood, 224.1.1.5:50001, from 192.168.56.103, TTL 1", { host: "midwood", group: "224.1.1.5", port: 50001, message: "Hello, World!", iface: "eth1", ttl: 1 }, "set the outgoing interface with socket.setMulticastInterface(from)"),
+    sendCase("TTL 4 from eastny's host-only address", { host: "eastny", group: "239.1.2.3", port: 50131, message: "four hops", iface: "eth1", ttl: 4 }, "socket.setMulticastTTL(ttl), once the socket is bound"),
+    sendCase("out of flatbush's NAT interface, TTL 2", { host: "flatbush", group: "234.3.2.1", port: 50132, message: "by the NAT link", iface: "eth0", ttl: 2 }),
+  ],
+  hidden: (rand) => [
+    { host: pick(rand, HOSTS), group: privateGroup(rand), port: hiddenPort(rand), message: word(rand), iface: "eth1" as const, ttl: between(rand, 2, 64) },
+    { host: pick(rand, HOSTS), group: privateGroup(rand), port: hiddenPort(rand), message: word(rand), iface: pick(rand, ["eth0", "eth1"] as const), ttl: between(rand, 1, 16) },
+  ].map((s, i) => sendCase(`hidden ${i}`, s)),
+};
+
+// ---- lab-recv: receiveOne(group, port, on, timeoutMs) ----
+
+interface ReceiveScenario {
+  host: string;
+  group: string;
+  port: number;
+  /** The receiver joins on this interface's address. */
+  iface: "eth0" | "eth1";
+  timeoutMs: number;
+  /** midwood sends this on the host-only network once the receiver has joined; undefined: nothing is sent. */
+  message?: string;
+}
+
+function receiveCase(name: string, s: ReceiveScenario, hint?: string): Case {
+  // The datagram goes out on the host-only network (eth1): joined on eth1 it is received, joined on eth0 it is not.
+  const expected = s.message !== undefined && s.iface === "eth1" ? s.message : null;
+  return {
+    name,
+    calls: [sourceOf("receiveOne", s.host, s.group, s.port, s.iface, s.timeoutMs, s.message ?? null)],
+    hint,
+    timeoutMs: s.timeoutMs + 12000,
+    exclusive: true,
+    judge: async ([a]: Answer[], ctx: CaseContext) => {
+      if (!a.ok) return `receiveOne ${a.error}`;
+      const lab = await ctx.lab();
+      const host = lab.host(s.host);
+      const on = addressOf(lab, s.host, s.iface);
+      const what = `receiveOne(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(on)}, ${s.timeoutMs}) in ${s.host}`;
+      const before = new Set((await host.udpSockets()).map((x) => x.inode));
+      let open = 0;
+      let got: { value: unknown; ms: number };
+      try {
+        const calling = host.call(a.value as string, [s.group, s.port, on, s.timeoutMs], { timeoutMs: s.timeoutMs + START_SLACK_MS, holdMs: 1000, signal: ctx.signal });
+        try {
+          if (s.message !== undefined) {
+            await calling.calling;
+            // Send once the host has joined (anywhere: a join on the wrong interface must still be given its chance to fail).
+            await host.waitForGroup(s.group, { timeoutMs: Math.min(1500, s.timeoutMs), signal: ctx.signal }).catch(() => undefined);
+            await lab.host("midwood").send({ group: s.group, port: s.port, message: s.message, from: addressOf(lab, "midwood", "eth1") });
+          }
+          got = await calling;
+          open = await leftOpen(host, before);
+        } finally {
+          calling.cancel();
+        }
+      } catch (err) {
+        return `${what} failed: ${(err as Error).message}`;
+      }
+      const wrong: string[] = [];
+      if (got.value !== expected) {
+        if (expected === null && s.message !== undefined) wrong.push(`it resolved with ${shortJson(got.value)}, but joined on ${on} (${s.iface}) it should hear nothing of a datagram that arrives on eth1: resolve with null`);
+        else if (expected === null) wrong.push(`nothing was sent, yet it resolved with ${shortJson(got.value)}: resolve with null when the time is up`);
+        else wrong.push(`it resolved with ${shortJson(got.value)}; midwood sent ${JSON.stringify(expected)}`);
+      }
+      if (expected === null && got.ms > s.timeoutMs + 500) wrong.push(`it took ${Math.round(got.ms)} ms to give up, asked to wait ${s.timeoutMs} ms`);
+      if (expected === null && got.ms < s.timeoutMs - 50) wrong.push(`it gave up after ${Math.round(got.ms)} ms, asked to wait ${s.timeoutMs} ms`);
+      if (open > 0) wrong.push(`${open} socket${open === 1 ? " was" : "s were"} still open after it finished: close the socket on every path`);
+      return wrong.length === 0 || `${what}: ${wrong.join("; ")}`;
+    },
+  };
+}
+
+export const receiveOne: ExerciseSpec = {
+  id: "lab-recv",
+  notebook: "03-lab",
+  points: 3,
+  functions: ["receiveOne"],
+  locks: [],
+  visible: () => [
+    receiveCase("flatbush joined on 192.168.56.104 gets midwood's datagram", { host: "flatbush", group: "224.1.1.5", port: 50001, iface: "eth1", timeoutMs: 3000, message: "Hello, World!" }, "bind to the port, then socket.addMembership(group, on)"),
+    receiveCase("joined on the NAT interface, it hears nothing and says null", { host: "eastny", group: "224.1.1.5", port: 50141, iface: "eth0", timeoutMs: 800, message: "not for eth0" }, "join on the interface you were given, not on any"),
+    receiveCase("nothing sent: null after 500 ms, socket closed", { host: "bushwick", group: "234.3.2.1", port: 50142, iface: "eth1", timeoutMs: 500 }, "a timer that resolves null, and close the socket in finally"),
+  ],
+  hidden: (rand) => [
+    { host: pick(rand, ["eastny", "flatbush", "bushwick"]), group: privateGroup(rand), port: hiddenPort(rand), iface: "eth1" as const, timeoutMs: 2500, message: word(rand) },
+    { host: pick(rand, ["eastny", "flatbush", "bushwick"]), group: privateGroup(rand), port: hiddenPort(rand), iface: pick(rand, ["eth0", "eth1"] as const), timeoutMs: between(rand, 300, 900) },
+  ].map((s, i) => receiveCase(`hidden ${i}`, s)),
+};
+
+export const exercises = [sendTo, receiveOne];
