@@ -3,6 +3,7 @@
 // Each file holds one idea; this file only gathers them.
 export * from "./errors";
 export * from "./display";
+export * from "./claim";
 export * from "./preflight";
 export * from "./address";
 export * from "./cidr";
