@@ -26,6 +26,8 @@ export type { RunOptions, RunResult } from "./lab/run";
 export { lectureTopology, topologyRows, checkTopology } from "./lab/topology";
 export type { Topology, NetworkSpec, HostSpec, InterfaceSpec, RouteSpec } from "./lab/topology";
 export { transcript } from "./lab/transcript";
+export { lectureDemonstration } from "./lab/demonstration";
+export type { Programs, DemonstrationRow } from "./lab/demonstration";
 export type { AddressRow, RouteRow, GroupRow, UdpCounters, UdpSocketRow } from "./lab/views";
 // Capture and dissection.
 export * from "./capture/pcap";
@@ -36,6 +38,8 @@ export * from "./capture/memberships";
 export * from "./capture/kind";
 export * from "./capture/figure";
 export * from "./capture/sniff";
+export { watchCall } from "./capture/watch";
+export type { Watched, WatchOptions } from "./capture/watch";
 export * from "./capture/hexdump";
 export * from "./interface-exercise";
 export * from "./random";

@@ -317,13 +317,13 @@ describe("which hosts joined which groups", () => {
       LECTURE_FRAME,
     ].map((f) => dissect(f));
     assert.deepEqual(memberships(packets), [
-      { source: FLATBUSH, group: G1, kind: "join", version: 1 },
-      { source: EASTNY, group: G1, kind: "join", version: 2 },
-      { source: "192.168.56.105", group: G2, kind: "join", version: 3 },
-      { source: "192.168.56.105", group: "232.1.1.1", kind: "join", version: 3 },
-      { source: EASTNY, group: G1, kind: "leave", version: 2 },
-      { source: "192.168.56.105", group: G2, kind: "leave", version: 3 },
-      { source: "192.168.56.105", group: "232.1.1.1", kind: "leave", version: 3 },
+      { source: FLATBUSH, group: G1, kind: "join", version: 1, record: "report", sources: [], time: undefined },
+      { source: EASTNY, group: G1, kind: "join", version: 2, record: "report", sources: [], time: undefined },
+      { source: "192.168.56.105", group: G2, kind: "join", version: 3, record: "CHANGE_TO_EXCLUDE_MODE", sources: [], time: undefined },
+      { source: "192.168.56.105", group: "232.1.1.1", kind: "join", version: 3, record: "ALLOW_NEW_SOURCES", sources: [MIDWOOD], time: undefined },
+      { source: EASTNY, group: G1, kind: "leave", version: 2, record: "leave", sources: [], time: undefined },
+      { source: "192.168.56.105", group: G2, kind: "leave", version: 3, record: "CHANGE_TO_INCLUDE_MODE", sources: [], time: undefined },
+      { source: "192.168.56.105", group: "232.1.1.1", kind: "leave", version: 3, record: "BLOCK_OLD_SOURCES", sources: [MIDWOOD], time: undefined },
     ]);
   });
 

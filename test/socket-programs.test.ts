@@ -106,3 +106,16 @@ test("host.call runs a function in a host and gives its value back; its argument
   await assert.rejects(lab.host("eastny").call(() => undefinedName(), []).result, /undefinedName is not defined/);
 });
 declare function undefinedName(): number;
+
+test("the lecture's demonstration with the notebook's programs: eastny and flatbush get the message, bushwick null", async () => {
+  const fn = (source: string) => new Function("dgram", `return (${source})`)(undefined);
+  const rows = await mc.lectureDemonstration(lab, { sendTo: fn(sender), receiveOne: fn(receiver) });
+  assert.deepEqual(rows.map((r) => [r.host, r.result]), [
+    ["eastny", 'got "Hello, World!"'],
+    ["flatbush", 'got "Hello, World!"'],
+    ["bushwick", "null: nothing came"],
+    ["midwood", "sent"],
+  ]);
+  const stubs = await mc.lectureDemonstration(lab, { sendTo: fn("async function sendTo() { throw new Error('not answered yet'); }"), receiveOne: fn("async function receiveOne() { throw new Error('not answered yet'); }") });
+  assert.ok(stubs.every((r) => /not answered yet: write the function above/.test(r.result)), JSON.stringify(stubs));
+});

@@ -3,7 +3,8 @@
 import { formatIPv4, parseIPv4 } from "../address";
 import { ArgumentError } from "../errors";
 import { Packet } from "./dissect";
-import { IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT } from "./igmp";
+import { addressList } from "./fields";
+import { IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT, RECORD_TYPES } from "./igmp";
 import { recordIsLeave } from "./kind";
 
 export interface Membership {
@@ -13,6 +14,12 @@ export interface Membership {
   kind: "join" | "leave";
   /** The IGMP version of the message. */
   version: 1 | 2 | 3;
+  /** What the message says: "report", "leave", or the v3 record's type (RFC 3376's name). */
+  record: string;
+  /** The sources a v3 record names (none for any-source joins and for v1/v2). */
+  sources: string[];
+  /** When it was captured (seconds), when the packet knows. */
+  time?: number;
 }
 
 /**
@@ -34,11 +41,16 @@ export function memberships(packets: ReadonlyArray<Packet>): Membership[] {
     const type = igmp.num("type");
     if (type === IGMP_V1_REPORT || type === IGMP_V2_REPORT || type === IGMP_V2_LEAVE) {
       const kind = type === IGMP_V2_LEAVE ? "leave" : "join";
-      out.push({ source, group: formatIPv4(igmp.num("gaddr")), kind, version: type === IGMP_V1_REPORT ? 1 : 2 });
+      out.push({ source, group: formatIPv4(igmp.num("gaddr")), kind, version: type === IGMP_V1_REPORT ? 1 : 2, record: kind === "leave" ? "leave" : "report", sources: [], time: packet.time });
     } else if (type === IGMP_V3_REPORT) {
       for (const record of packet.layer("IGMPv3mr")?.list("records") ?? []) {
         if (record.truncated) continue;
-        out.push({ source, group: formatIPv4(record.num("maddr")), kind: recordIsLeave(record) ? "leave" : "join", version: 3 });
+        out.push({
+          source, group: formatIPv4(record.num("maddr")), kind: recordIsLeave(record) ? "leave" : "join", version: 3,
+          record: RECORD_TYPES[record.num("rtype")] ?? `type ${record.num("rtype")}`,
+          sources: addressList(record.bytes("srcaddrs")),
+          time: packet.time,
+        });
       }
     }
   });

@@ -253,3 +253,44 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+export interface QuietOptions {
+  /** The interface to listen on (default "any"). */
+  iface?: string;
+  /** What counts as traffic (default "igmp"). */
+  filter?: string;
+  /** Quiet for this long ends the wait (default 1200 ms: longer than IGMPv3's 1 s between a report and its repeat). */
+  quietMs?: number;
+  /** Give up waiting after this long, quiet or not (default 6000 ms). */
+  timeoutMs?: number;
+}
+
+/**
+ * Wait until a host's interface has been quiet for a while, so the next
+ * capture does not catch the tail of what came before (a host repeats its
+ * reports and leaves up to a second after the first one). Resolves to
+ * whether it got quiet before the deadline.
+ */
+export async function waitForQuiet(host: SniffHost, options: QuietOptions = {}): Promise<boolean> {
+  const quietMs = options.quietMs === undefined ? 1200 : checkTimeout("options.quietMs", options.quietMs, 60_000);
+  const timeoutMs = options.timeoutMs === undefined ? 6000 : checkTimeout("options.timeoutMs", options.timeoutMs, 60_000);
+  const capture = sniff(host, { iface: options.iface, filter: options.filter ?? "igmp", timeoutMs: timeoutMs + 1000 });
+  try {
+    await capture.ready;
+    const started = Date.now();
+    let seen = 0;
+    let lastChange = started;
+    while (Date.now() - started < timeoutMs) {
+      if (capture.packets.length !== seen) {
+        seen = capture.packets.length;
+        lastChange = Date.now();
+      }
+      if (Date.now() - lastChange >= quietMs) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  } finally {
+    capture.stop();
+    await capture.result.catch(() => undefined);
+  }
+}

@@ -16,7 +16,7 @@ import { createContext, runInContext } from "node:vm";
 export const MAX_SOURCE = 64 * 1024;
 
 /** Names the sandbox has no use for and an escape would need. */
-const WAYS_OUT = /\b(require|process|import|eval|Function|constructor|globalThis|global|module|exports|__proto__|prototype|Reflect|Proxy)\b/;
+const WAYS_OUT = /\b(require|process|import|eval|Function|constructor|globalThis|global|module|__proto__|prototype|Reflect|Proxy)\b/;
 
 /** What is wrong with a function's source, or undefined when it may run. */
 export function sourceProblem(source: unknown): string | undefined {
@@ -27,10 +27,26 @@ export function sourceProblem(source: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * tslab compiles a name from another cell as `exports.name` (`exports.dgram`
+ * when dgram was imported in an earlier cell); here only dgram is there, and
+ * any other name says why it is missing instead of reading as undefined.
+ */
+function cellExports(): object {
+  return new Proxy(Object.freeze({ dgram }), {
+    get(target, name) {
+      if (name === "dgram") return dgram;
+      if (typeof name === "symbol" || name === "then") return undefined;
+      throw new ReferenceError(`${String(name)} is from another cell; a function run in a lab host sees only dgram, the timers, Buffer and console: define it inside the function`);
+    },
+  });
+}
+
 /** The globals a function run in a host sees. */
 function sandboxGlobals(): Record<string, unknown> {
   return {
     dgram,
+    exports: cellExports(),
     setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate,
     Buffer, console, TextEncoder, TextDecoder, AbortController,
   };

@@ -43,6 +43,15 @@ export const whoJoined: ExerciseSpec = {
       ]),
       "a leave and a query are no joins",
     ),
+    joinsCase(
+      "source-specific records: ALLOW_NEW_SOURCES, BLOCK_OLD_SOURCES, MODE_IS_INCLUDE with and without sources",
+      timed([
+        v3Report("192.168.56.101", [{ type: "ALLOW_NEW_SOURCES", group: "232.1.1.1", sources: ["192.168.56.103"] }]),
+        v3Report("192.168.56.104", [{ type: "BLOCK_OLD_SOURCES", group: "232.2.2.2", sources: ["192.168.56.103"] }, { type: "MODE_IS_INCLUDE", group: "232.3.3.3", sources: ["192.168.56.103"] }]),
+        v3Report("192.168.56.105", [{ type: "MODE_IS_INCLUDE", group: "239.4.4.4" }, { type: "MODE_IS_EXCLUDE", group: "239.5.5.5" }]),
+      ]),
+      "BLOCK_OLD_SOURCES is a leave; INCLUDE with sources is a join",
+    ),
   ],
   hidden: (rand) => {
     const cases: Case[] = [];

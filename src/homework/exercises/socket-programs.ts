@@ -7,7 +7,7 @@
 // host's socket table after the program finished.
 import { formatIPv4 } from "../../address";
 import type { Packet } from "../../capture/dissect";
-import { sniff } from "../../capture/sniff";
+import { watchCall, Watched } from "../../capture/watch";
 import type { Host } from "../../lab/host";
 import type { Lab } from "../../lab/lab";
 import { Answer, Case, CaseContext, ExerciseSpec, shortJson, sourceOf } from "../case";
@@ -23,8 +23,6 @@ function addressOf(lab: Lab, host: string, iface: string): string {
   if (!f?.address) throw new Error(`the lab has no ${host} ${iface}`);
   return f.address;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sockets in the host now that were not there before the program ran. */
 async function leftOpen(host: Host, before: Set<number>): Promise<number> {
@@ -61,40 +59,27 @@ function sendCase(name: string, s: SendScenario, hint?: string): Case {
       const lab = await ctx.lab();
       const host = lab.host(s.host);
       const from = addressOf(lab, s.host, s.iface);
-      const filter = `udp and dst host ${s.group} and dst port ${s.port}`;
-      const captures = (["eth0", "eth1"] as const).map((iface) => sniff(host, { iface, filter, timeoutMs: 9000, signal: ctx.signal }));
+      let watched: Watched;
       try {
-        await Promise.all(captures.map((c) => c.ready));
-        const before = new Set((await host.udpSockets()).map((x) => x.inode));
-        let open = 0;
-        try {
-          const calling = host.call(a.value as string, [s.group, s.port, s.message, { from, ttl: s.ttl }], { timeoutMs: 2000, holdMs: 1000, signal: ctx.signal });
-          try {
-            await calling;
-            open = await leftOpen(host, before);
-          } finally {
-            calling.cancel();
-          }
-        } catch (err) {
-          return `${shown(from)} failed: ${(err as Error).message}`;
-        }
-        await sleep(200); // the last packet from tcpdump's buffer to its file
-        for (const c of captures) c.stop();
-        const packets = (await Promise.all(captures)).flatMap((c) => c.packets).filter((p) => payloadText(p) === s.message);
-        const what = shown(from);
-        if (packets.length === 0) return `${what}: no datagram with that message to ${s.group}:${s.port} left ${s.host}`;
-        if (packets.length > 1) return `${what}: ${packets.length} datagrams left ${s.host}; one send, one datagram`;
-        const p = packets[0];
-        const ip = p.layer("IP")!;
-        const wrong: string[] = [];
-        if (p.iface !== s.iface) wrong.push(`it left by ${p.iface}, but ${from} is ${s.iface}'s address (the outgoing interface is IP_MULTICAST_IF)`);
-        if (formatIPv4(ip.num("src")) !== from) wrong.push(`its source address was ${formatIPv4(ip.num("src"))}, not ${from}`);
-        if (ip.num("ttl") !== s.ttl) wrong.push(`its TTL on the wire was ${ip.num("ttl")}, asked for ${s.ttl}`);
-        if (open > 0) wrong.push(`${open} socket${open === 1 ? " was" : "s were"} still open after it finished: close the socket`);
-        return wrong.length === 0 || `${what}: ${wrong.join("; ")}`;
-      } finally {
-        for (const c of captures) c.stop();
+        watched = await watchCall(host, a.value as string, [s.group, s.port, s.message, { from, ttl: s.ttl }], {
+          filter: `udp and dst host ${s.group} and dst port ${s.port}`, signal: ctx.signal,
+        });
+      } catch (err) {
+        return `${shown(from)} failed: ${(err as Error).message}`;
       }
+      const packets = watched.packets.filter((p) => payloadText(p) === s.message);
+      const what = shown(from);
+      if (packets.length === 0) return `${what}: no datagram with that message to ${s.group}:${s.port} left ${s.host}`;
+      if (packets.length > 1) return `${what}: ${packets.length} datagrams left ${s.host}; one send, one datagram`;
+      const p = packets[0];
+      const ip = p.layer("IP")!;
+      const wrong: string[] = [];
+      if (p.iface !== s.iface) wrong.push(`it left by ${p.iface}, but ${from} is ${s.iface}'s address (the outgoing interface is IP_MULTICAST_IF)`);
+      if (formatIPv4(ip.num("src")) !== from) wrong.push(`its source address was ${formatIPv4(ip.num("src"))}, not ${from}`);
+      if (ip.num("ttl") !== s.ttl) wrong.push(`its TTL on the wire was ${ip.num("ttl")}, asked for ${s.ttl}`);
+      const open = watched.leftOpen;
+      if (open > 0) wrong.push(`${open} socket${open === 1 ? " was" : "s were"} still open after it finished: close the socket`);
+      return wrong.length === 0 || `${what}: ${wrong.join("; ")}`;
     },
   };
 }
@@ -156,7 +141,11 @@ function receiveCase(name: string, s: ReceiveScenario, hint?: string): Case {
           if (s.message !== undefined) {
             await calling.calling;
             // Send once the host has joined (anywhere: a join on the wrong interface must still be given its chance to fail).
-            await host.waitForGroup(s.group, { timeoutMs: Math.min(1500, s.timeoutMs), signal: ctx.signal }).catch(() => undefined);
+            // (A program that fails before it joins ends the wait at once.)
+            await Promise.race([
+              host.waitForGroup(s.group, { timeoutMs: Math.min(1500, s.timeoutMs), signal: ctx.signal }).catch(() => undefined),
+              calling.result.catch(() => undefined),
+            ]);
             await lab.host("midwood").send({ group: s.group, port: s.port, message: s.message, from: addressOf(lab, "midwood", "eth1") });
           }
           got = await calling;
