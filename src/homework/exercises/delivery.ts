@@ -92,7 +92,8 @@ const GROUPS = ["224.1.1.5", "234.3.2.1"];
  * or "any", one receiver a host. A TTL 0 sender always has a receiver of its
  * own group on its own host: measured on this project's kernel (6.18), a TTL 0
  * datagram from a host where no socket joined its group does leave the host
- * (with TTL 0 on the wire), which the notebook does not teach.
+ * (with TTL 0 on the wire); notebook 4 shows that catch, and the puzzles keep
+ * to the rule it states first.
  */
 function randomPuzzle(rand: () => number): Experiment {
   const [a, b] = shuffle(rand, HOSTS);
