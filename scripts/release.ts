@@ -9,7 +9,7 @@
 // each check cell its hidden cases between BEGIN HIDDEN TESTS and END HIDDEN
 // TESTS, and DIR/nbgrader_config.py with the TypeScript code stub. nbgrader's
 // generate_assignment then makes exactly the notebooks in notebooks/.
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { BEGIN_HIDDEN, BEGIN_SOLUTION, clearSolution, CODE_STUB, END_HIDDEN, END_SOLUTION, exercisesOf, hiddenTestLines, readSolutions, STUB_MARK } from "./exercises";
 import { seedFrom } from "../src/random";
@@ -137,7 +137,17 @@ function main(): void {
       failed = true;
     }
   }
+  // The pages notebook 0 links to go with the notebooks.
+  if (outDir) {
+    for (const page of COURSE_PAGES) {
+      copyFileSync(join(NOTEBOOKS, page), join(outDir, page));
+      console.log(`release: ${join(outDir, page)}`);
+    }
+  }
   process.exit(failed ? 1 : 0);
 }
+
+/** The course's pages beside the notebooks (linked from notebook 0). */
+export const COURSE_PAGES = ["cheatsheet.md", "glossary.md"];
 
 if (require.main === module) main();
