@@ -3,6 +3,7 @@ import { test } from "node:test";
 import * as Plot from "@observablehq/plot";
 import { htmlTable, plot, render, textTable } from "../src/display";
 import { checkNode, preflightChecks } from "../src/preflight";
+import { claim, CLAIM_NOTE } from "../src/claim";
 
 const rows = [{ host: "eastny", address: "192.168.56.101" }, { host: "midwood", address: "192.168.56.103" }];
 
@@ -43,4 +44,21 @@ test("preflight names Node versions too old for the course and the fix", () => {
   const checks = preflightChecks();
   assert.deepEqual(checks.map((c) => c.what), ["Node.js", "tslab kernel", "virtual lab (namespaces)", "tcpdump"]);
   for (const c of checks) assert.ok(c.ok || c.fix, `${c.what} failed without a fix`);
+});
+
+test("a claim that holds prints nothing; one the run contradicts prints a note naming it and what happened", () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (text: string) => lines.push(text);
+  try {
+    claim("both receivers got the message", true);
+    claim("both receivers got the message", false, "flatbush got 0");
+  } finally {
+    console.log = log;
+  }
+  assert.equal(lines.length, 1);
+  assert.ok(lines[0].startsWith(CLAIM_NOTE));
+  assert.match(lines[0], /it says both receivers got the message, but flatbush got 0/);
+  assert.throws(() => claim("", true), /statement must be/);
+  assert.throws(() => claim("x", 1 as unknown as boolean), /holds must be true or false/);
 });

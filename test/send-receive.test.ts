@@ -10,6 +10,7 @@ import { ArgumentError, showValue } from "../src/errors";
 import { localAddresses } from "../src/interfaces";
 import { listen, openReceiver, receive, ReceiveResult } from "../src/receive";
 import { send } from "../src/send";
+import { ipMreq, mreqRows } from "../src/mreq";
 
 const LO = "127.0.0.1";
 const GROUP = "224.1.1.5";
@@ -402,3 +403,15 @@ function inNamespace(setup: string, script: string): Promise<unknown> {
     );
   });
 }
+
+describe("ip_mreq", () => {
+  test("is the group's four bytes then the interface's, in network byte order, as the lecture's struct.pack builds it", () => {
+    assert.deepEqual([...ipMreq("224.1.1.5", "192.168.56.104")], [224, 1, 1, 5, 192, 168, 56, 104]);
+    assert.deepEqual([...ipMreq("234.3.2.1")], [234, 3, 2, 1, 0, 0, 0, 0]);
+    assert.deepEqual(mreqRows("224.1.1.5", "0.0.0.0").map((r) => [r.field, r.bytes]), [["imr_multiaddr", "e0 01 01 05"], ["imr_interface", "00 00 00 00"]]);
+  });
+  test("refuses what is not a group, or not an address, naming the argument", () => {
+    assert.throws(() => ipMreq("192.168.56.101", "0.0.0.0"), (e: unknown) => e instanceof ArgumentError && e.argument === "group");
+    assert.throws(() => ipMreq("224.1.1.5", "eth1"), (e: unknown) => e instanceof ArgumentError && e.argument === "iface");
+  });
+});

@@ -1,7 +1,7 @@
 // Notebook 5's exercises, the lecture's puzzle: design the capture that shows
 // where an INADDR_ANY join went, read it, state the kernel's rule, fix it.
 // The checker measures in a lab of its own, never through the student's.
-import { formatIPv4 } from "../../address";
+import { formatIPv4, parseIPv4 } from "../../address";
 import { dissect, Packet } from "../../capture/dissect";
 import { sniff } from "../../capture/sniff";
 import { ArgumentError } from "../../errors";
@@ -205,25 +205,32 @@ export const joinInterface: ExerciseSpec = {
 
 // ---- if-fix: a route that fixes the INADDR_ANY receiver ----
 
-function fixCase(name: string, receiver: string, group: string, hint?: string): Case {
+/**
+ * The receiver's table is the lecture's plus `extra` (routes toward eth0 that
+ * hold the group, so that one fixed answer cannot fix every case); the
+ * student's route is added after them, in the checker's lab, and the
+ * INADDR_ANY receiver must then get midwood's datagram.
+ */
+function fixCase(name: string, receiver: string, group: string, extra: string[], hint?: string): Case {
+  const routes = [...FLATBUSH_ROUTES, ...extra.map((r) => ({ destination: r.split(" ")[0], dev: r.split(" ")[2] }))];
   return {
     name,
-    calls: [call("fixFor", receiver)],
+    calls: [call("fixFor", routes, group)],
     hint,
     timeoutMs: 15000,
     exclusive: true,
     judge: async ([a]: Answer[], ctx) => {
-      if (!a.ok) return `fixFor(${JSON.stringify(receiver)}) ${a.error}`;
+      if (!a.ok) return `fixFor(routes, ${JSON.stringify(group)}) ${a.error}`;
       if (typeof a.value !== "string" || !/^[0-9./]+ dev [A-Za-z0-9_.-]{1,15}$/.test(a.value)) return `fixFor must return a route such as "10.0.0.0/8 dev eth0", got ${shortJson(a.value)}`;
       const lab = await ctx.lab();
       const host = lab.host(receiver);
       let got: string[];
       try {
-        got = await withRoutes(host, [a.value], async () => (await interfaceExperiment({ lab, receiver, group, on: "any" })).received.datagrams.map((d) => d.message));
+        got = await withRoutes(host, [...extra, a.value], async () => (await interfaceExperiment({ lab, receiver, group, on: "any" })).received.datagrams.map((d) => d.message));
       } catch (err) {
         return `the route ${JSON.stringify(a.value)} could not be used: ${(err as Error).message.split("\n")[0]}`;
       }
-      return got.includes("Hello, World!") || `with ${JSON.stringify(a.value)} added, ${receiver}'s INADDR_ANY receiver still got nothing`;
+      return got.includes("Hello, World!") || `with ${JSON.stringify(a.value)} added, ${receiver}'s INADDR_ANY receiver of ${group} still got nothing`;
     },
   };
 }
@@ -234,8 +241,19 @@ export const fixFor: ExerciseSpec = {
   points: 2,
   functions: ["fixFor"],
   locks: [],
-  visible: () => [fixCase('fixFor("flatbush"): an INADDR_ANY receiver on flatbush gets the datagram', "flatbush", "224.1.1.5", "where does the kernel look when the join names no interface?")],
-  hidden: (rand) => [fixCase("hidden", pick(rand, ["eastny", "bushwick"]), privateGroup(rand))],
+  visible: () => [
+    fixCase("flatbush's own routes, group 224.1.1.5", "flatbush", "224.1.1.5", [], "where does the kernel look when the join names no interface?"),
+    fixCase("flatbush with 224.0.0.0/8 routed to eth0, group 224.1.1.5", "flatbush", "224.1.1.5", ["224.0.0.0/8 dev eth0"], "your route must win over every route that holds the group (exercise 3)"),
+  ],
+  hidden: (rand) => {
+    const group = privateGroup(rand);
+    const g = parseIPv4(group);
+    // At least one route longer than /4 holds the group, so "224.0.0.0/4 dev eth1" alone cannot win.
+    const bits = [4, between(rand, 5, 16), between(rand, 17, 28)].filter(() => rand() & 1);
+    if (!bits.some((b) => b > 4)) bits.push(between(rand, 8, 24));
+    const extra = bits.map((b) => `${randomPrefix(rand, b, g)} dev eth0`);
+    return [fixCase("hidden", pick(rand, ["eastny", "bushwick"]), group, extra)];
+  },
 };
 
 export const exercises = [capturePlan, whereTheyWent, joinInterface, fixFor];
