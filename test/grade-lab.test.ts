@@ -1,7 +1,8 @@
 // `npm run grade` on the solutions of the notebooks whose checks measure:
 // on loopback (02), in the grader's own lab (03's captures are made up, 04
 // runs the puzzles, 05 runs capture plans, routes and fixes). Every solution
-// gets every point, hidden cases included; a stub gets nothing; and no lab
+// gets every point, hidden cases included; a stub gets nothing; notebook 3's
+// programs cannot lean on the module or on copied answers; and no lab
 // outlives the grading.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -38,6 +39,8 @@ before(() => {
   }
   writeNotebook(join(work, "05-stub.ipynb"), readNotebook(join(NOTEBOOKS, "05-interface-exercise.ipynb")));
   files.push(join(work, "05-stub.ipynb"));
+  writeNotebook(join(work, "03-shortcuts.ipynb"), withAnswers(readNotebook(join(NOTEBOOKS, "03-lab.ipynb")), readSolutions(join(ROOT, "test", "tampered", "03-shortcuts.txt"))));
+  files.push(join(work, "03-shortcuts.ipynb"));
   const before = labProcesses();
   const run = spawnSync(process.execPath, [join(ROOT, "dist", "scripts", "grade.js"), "--out", join(work, "out"), "--jobs", "2", "--cell-timeout", "90", "--timeout", "400", ...files], {
     encoding: "utf8",
@@ -66,6 +69,17 @@ for (const name of SOLVED) {
 test("the stub submission of the interface exercise gets nothing", () => {
   const stub = grades.find((g) => g.submission.endsWith("05-stub.ipynb"))!;
   assert.equal(stub.earned, 0, JSON.stringify(stub, null, 1));
+});
+
+test("notebook 3's programs: the course's own send earns nothing in a lab host, hard-coded answers only the cases they copy, the module's whoJoined nothing", () => {
+  const sub = grades.find((g) => g.submission.endsWith("03-shortcuts.ipynb"))!;
+  const by = Object.fromEntries(sub.exercises.map((e) => [e.id, e]));
+  assert.equal(by["lab-send"].earned, 0, JSON.stringify(by["lab-send"], null, 1));
+  assert.match(by["lab-send"].cases[0].detail, /mc is from another cell/);
+  // Only the visible case it copied passes (0.5): a null that comes at once is no wait, and hidden messages are not "Hello, World!".
+  assert.equal(by["lab-recv"].earned, 0.5, JSON.stringify(by["lab-recv"], null, 1));
+  assert.ok(by["lab-recv"].cases[0].ok && by["lab-recv"].cases.filter((c) => c.hidden).every((c) => !c.ok), JSON.stringify(by["lab-recv"].cases));
+  assert.equal(by["lab-joins"].earned, 0);
 });
 
 test("no lab is left running after grading", () => {

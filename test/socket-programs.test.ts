@@ -119,3 +119,8 @@ test("the lecture's demonstration with the notebook's programs: eastny and flatb
   const stubs = await mc.lectureDemonstration(lab, { sendTo: fn("async function sendTo() { throw new Error('not answered yet'); }"), receiveOne: fn("async function receiveOne() { throw new Error('not answered yet'); }") });
   assert.ok(stubs.every((r) => /not answered yet: write the function above/.test(r.result)), JSON.stringify(stubs));
 });
+
+test("a comment may name anything; only the code is held to the sandbox's rules", async () => {
+  const r = await lab.host("eastny").call("function f() {\n  // the course's module and process.env are not here\n  return 7; /* require */\n}", []);
+  assert.equal(r.value, 7);
+});
