@@ -197,7 +197,7 @@ export const joinInterface: ExerciseSpec = {
       // Routes that hold the group at several lengths, in random order, plus some that do not.
       const routes: RouteEntry[] = [{ destination: "default", dev: pick(rand, devs) }];
       for (const bits of [4, between(rand, 5, 16), between(rand, 17, 32)]) if (rand() & 1) routes.push({ destination: randomPrefix(rand, bits, g), dev: pick(rand, devs) });
-      routes.push({ destination: randomPrefix(rand, between(rand, 8, 30), (g ^ 0x00800000) >>> 0), dev: pick(rand, devs) });
+      routes.push({ destination: randomPrefix(rand, between(rand, 9, 30), (g ^ 0x00800000) >>> 0), dev: pick(rand, devs) });
       const shuffled = shuffle(rand, routes);
       return expectCase("hidden", [call("joinInterface", shuffled, formatIPv4(g))], [longestMatch(shuffled, formatIPv4(g))?.dev ?? ""]);
     }),
