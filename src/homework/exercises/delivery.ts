@@ -90,10 +90,10 @@ const GROUPS = ["224.1.1.5", "234.3.2.1"];
 /**
  * A puzzle of the kind the notebook teaches: TTL 0 and 1, joins on eth1, eth0
  * or "any", one receiver a host. A TTL 0 sender always has a receiver of its
- * own group on its own host: measured on this project's kernel (6.18), a TTL 0
- * datagram from a host where no socket joined its group does leave the host
- * (with TTL 0 on the wire); notebook 4 shows that catch, and the puzzles keep
- * to the rule it states first.
+ * own group on its own host, joined on eth1, the interface it sends by:
+ * measured on this project's kernel (6.18), a TTL 0 datagram leaves a host
+ * that does not hold its group on the outgoing interface (with TTL 0 on the
+ * wire); notebook 4 shows that catch, and the puzzles keep to the plain rule.
  */
 function randomPuzzle(rand: () => number): Experiment {
   const [a, b] = shuffle(rand, HOSTS);
