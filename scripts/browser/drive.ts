@@ -423,7 +423,8 @@ function serverWarnings(server: JupyterServer): string {
 }
 
 async function waitForRun(fe: FrontEnd, page: Page, nb: NotebookUnderTest): Promise<PageView> {
-  const deadline = Date.now() + RUN_BUDGET_MS;
+  const started = Date.now();
+  const deadline = started + RUN_BUDGET_MS;
   let idleAndQueuedSince = 0;
   let sawRun = false;
   let doneBefore = false;
@@ -454,6 +455,9 @@ async function waitForRun(fe: FrontEnd, page: Page, nb: NotebookUnderTest): Prom
         throw new RunNeverStarted(`${nb.name}: Run All never started: every cell queued, no output, the kernel idle for ${NEVER_STARTED_MS / 1000} s`);
       }
     } else idleAndQueuedSince = 0;
+    if (!sawRun && view.status === "idle" && now - started > NEVER_STARTED_MS + STALL_MS / 2) {
+      throw new RunNeverStarted(`${nb.name}: Run All never started: no cell was queued and the kernel idle for ${(now - started) / 1000} s after the restart`);
+    }
     const done = sawRun && view.status === "idle" && !queued;
     if (done && doneBefore) return view;
     doneBefore = done;

@@ -30,9 +30,11 @@ export interface JupyterServer {
   /** The server's log so far (its last 40 kB). */
   log(): string;
   /**
-   * How many kernel messages the server has logged as arriving on a closed
-   * channel: replies lost because the front end had already replaced its
-   * websocket (JupyterLab 4 restarting a kernel on jupyter_server 1.x).
+   * How many restart handshakes the server logged as failed on its side:
+   * kernel messages arriving on a closed channel (JupyterLab 4 restarting a
+   * kernel on jupyter_server 1.x replaces its websocket while replies are
+   * under way), and a timed-out kernel_info_reply (seen once with Notebook
+   * 6.4 after Restart and Run All: the page then never queues a cell).
    */
   lostReplies(): number;
 }
@@ -148,7 +150,7 @@ class Server implements JupyterServer {
   ) {
     const keep = (chunk: Buffer) => {
       const text = chunk.toString();
-      this.lost += (text.match(/arrived on closed channel/g) ?? []).length;
+      this.lost += (text.match(/arrived on closed channel|Timeout waiting for kernel_info_reply/g) ?? []).length;
       this.output = (this.output + text).slice(-40_000);
     };
     child.stdout!.on("data", keep);
