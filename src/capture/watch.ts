@@ -28,6 +28,15 @@ export interface Watched {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Note the host's UDP sockets now; the function returned counts the sockets
+ * opened since that are still open (the host's /proc/net/udp, any process).
+ */
+export async function socketsOpenedFrom(host: Host): Promise<() => Promise<number>> {
+  const before = new Set((await host.udpSockets()).map((s) => s.inode));
+  return async () => (await host.udpSockets()).filter((s) => !before.has(s.inode)).length;
+}
+
 /** Run `fn(...args)` in `host` (Host.call) with captures running; rejects with the function's own error. */
 export async function watchCall(host: Host, fn: ((...args: never[]) => unknown) | string, args: unknown[], options: WatchOptions): Promise<Watched> {
   const interfaces = options.interfaces ?? ["eth0", "eth1"];
@@ -35,14 +44,14 @@ export async function watchCall(host: Host, fn: ((...args: never[]) => unknown) 
   const captures = interfaces.map((iface) => sniff(host, { iface, filter: options.filter, timeoutMs: timeoutMs + 8000, signal: options.signal }));
   try {
     await Promise.all(captures.map((c) => c.ready));
-    const before = new Set((await host.udpSockets()).map((s) => s.inode));
+    const opened = await socketsOpenedFrom(host);
     // The process stays a second after the result, so its sockets are still there to be counted.
     const calling = host.call(fn, args, { timeoutMs, holdMs: 1000, signal: options.signal });
     let value: unknown;
     let leftOpen: number;
     try {
       value = (await calling).value;
-      leftOpen = (await host.udpSockets()).filter((s) => !before.has(s.inode)).length;
+      leftOpen = await opened();
     } finally {
       calling.cancel();
     }

@@ -7,8 +7,7 @@
 // host's socket table after the program finished.
 import { formatIPv4 } from "../../address";
 import type { Packet } from "../../capture/dissect";
-import { watchCall, Watched } from "../../capture/watch";
-import type { Host } from "../../lab/host";
+import { socketsOpenedFrom, watchCall, Watched } from "../../capture/watch";
 import type { Lab } from "../../lab/lab";
 import { Answer, Case, CaseContext, ExerciseSpec, shortJson, sourceOf } from "../case";
 import { between, hiddenPort, pick, privateGroup } from "./draw";
@@ -24,10 +23,7 @@ function addressOf(lab: Lab, host: string, iface: string): string {
   return f.address;
 }
 
-/** Sockets in the host now that were not there before the program ran. */
-async function leftOpen(host: Host, before: Set<number>): Promise<number> {
-  return (await host.udpSockets()).filter((s) => !before.has(s.inode)).length;
-}
+const stillOpen = (n: number, advice: string) => `${n} socket${n === 1 ? " was" : "s were"} still open after it finished: ${advice}`;
 
 function payloadText(p: Packet): string | undefined {
   const raw = p.layer("Raw");
@@ -78,7 +74,7 @@ function sendCase(name: string, s: SendScenario, hint?: string): Case {
       if (formatIPv4(ip.num("src")) !== from) wrong.push(`its source address was ${formatIPv4(ip.num("src"))}, not ${from}`);
       if (ip.num("ttl") !== s.ttl) wrong.push(`its TTL on the wire was ${ip.num("ttl")}, asked for ${s.ttl}`);
       const open = watched.leftOpen;
-      if (open > 0) wrong.push(`${open} socket${open === 1 ? " was" : "s were"} still open after it finished: close the socket`);
+      if (open > 0) wrong.push(stillOpen(open, "close the socket"));
       return wrong.length === 0 || `${what}: ${wrong.join("; ")}`;
     },
   };
@@ -132,7 +128,7 @@ function receiveCase(name: string, s: ReceiveScenario, hint?: string): Case {
       const host = lab.host(s.host);
       const on = addressOf(lab, s.host, s.iface);
       const what = `receiveOne(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(on)}, ${s.timeoutMs}) in ${s.host}`;
-      const before = new Set((await host.udpSockets()).map((x) => x.inode));
+      const opened = await socketsOpenedFrom(host);
       let open = 0;
       let got: { value: unknown; ms: number };
       try {
@@ -149,7 +145,7 @@ function receiveCase(name: string, s: ReceiveScenario, hint?: string): Case {
             await lab.host("midwood").send({ group: s.group, port: s.port, message: s.message, from: addressOf(lab, "midwood", "eth1") });
           }
           got = await calling;
-          open = await leftOpen(host, before);
+          open = await opened();
         } finally {
           calling.cancel();
         }
@@ -164,7 +160,7 @@ function receiveCase(name: string, s: ReceiveScenario, hint?: string): Case {
       }
       if (expected === null && got.ms > s.timeoutMs + 500) wrong.push(`it took ${Math.round(got.ms)} ms to give up, asked to wait ${s.timeoutMs} ms`);
       if (expected === null && got.ms < s.timeoutMs - 50) wrong.push(`it gave up after ${Math.round(got.ms)} ms, asked to wait ${s.timeoutMs} ms`);
-      if (open > 0) wrong.push(`${open} socket${open === 1 ? " was" : "s were"} still open after it finished: close the socket on every path`);
+      if (open > 0) wrong.push(stillOpen(open, "close the socket on every path"));
       return wrong.length === 0 || `${what}: ${wrong.join("; ")}`;
     },
   };
