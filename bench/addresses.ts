@@ -3,9 +3,9 @@
 // parse, range()) in the same run on the same array. Prints both rates and
 // the ratio. Run: node dist/bench/addresses.js
 import ipaddr from "ipaddr.js";
-import { tryParseIPv4 } from "../src/address";
-import { blockOf, isMulticast } from "../src/blocks";
-import { seededRandom as prng } from "../src/random";
+import { tryParseIPv4 } from "../src/addresses/address";
+import { blockOf, isMulticast } from "../src/addresses/blocks";
+import { seededRandom as prng } from "../src/util/random";
 
 const COUNT = 1_000_000;
 const REPEATS = 5;

@@ -9,7 +9,7 @@
 // machine's own network.
 import { spawnSync } from "node:child_process";
 import { up } from "../src/lab/lab";
-import { experiment } from "../src/experiment/run";
+import { experiment } from "../src/experiment/realize";
 
 const COUNT = 100_000;
 const SIZE = 64;

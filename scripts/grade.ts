@@ -16,7 +16,7 @@ import { basename, join, resolve } from "node:path";
 import { CaseVerdict, roundPoints } from "../src/homework/case";
 import { Judge } from "../src/homework/judge";
 import type { Lab } from "../src/lab/lab";
-import { seedFrom } from "../src/random";
+import { seedFrom } from "../src/util/random";
 import { changesIn, copyCourse } from "./course-copy";
 import { answersOf, Exercise, exercisesOf, withAnswers } from "./exercises";
 import { feedbackHtml } from "./feedback";

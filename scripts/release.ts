@@ -12,7 +12,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { BEGIN_HIDDEN, BEGIN_SOLUTION, clearSolution, CODE_STUB, END_HIDDEN, END_SOLUTION, exercisesOf, hiddenTestLines, readSolutions, STUB_MARK } from "./exercises";
-import { seedFrom } from "../src/random";
+import { seedFrom } from "../src/util/random";
 import { NOTEBOOKS, ROOT } from "./jupyter";
 import { cellSource, Notebook, readNotebook, sourceLines, writeNotebook } from "./notebook";
 

@@ -1,28 +1,28 @@
 // mcast-lab: the module the notebooks import as "./mcast/index" (notebooks/mcast links to src/;
 // tslab resolves no folder index, hence the explicit "/index").
 // Each file holds one idea; this file only gathers them.
-export * from "./errors";
-export * from "./display";
-export * from "./claim";
-export * from "./preflight";
-export * from "./address";
-export * from "./cidr";
-export * from "./blocks";
-export * from "./mac";
-export * from "./interfaces";
-export * from "./send";
-export * from "./receive";
-export { mreqRows } from "./mreq";
-export type { MreqRow } from "./mreq";
-export * from "./address-figures";
-export * from "./loopback-probe";
+export * from "./util/errors";
+export * from "./util/display";
+export * from "./notebook/claim";
+export * from "./notebook/preflight";
+export * from "./addresses/address";
+export * from "./addresses/cidr";
+export * from "./addresses/blocks";
+export * from "./addresses/mac";
+export * from "./sockets/interfaces";
+export * from "./sockets/send";
+export * from "./sockets/receive";
+export { mreqRows } from "./sockets/mreq";
+export type { MreqRow } from "./sockets/mreq";
+export * from "./addresses/figures";
+export * from "./lessons/loopback-probe";
 // The virtual lab: named exports, since its files hold internals (plan, wire).
 export { up, down, currentLab, Lab, LabError } from "./lab/lab";
 export type { UpOptions } from "./lab/lab";
 export { Host, CommandError } from "./lab/host";
 export type { Receiving, Calling, CallResult, CallOptions, LabSendOptions, LabSendResult, LabReceiveOptions, LabReceiveResult } from "./lab/host";
-export { Run } from "./lab/run";
-export type { RunOptions, RunResult } from "./lab/run";
+export { Run } from "./lab/command";
+export type { RunOptions, RunResult } from "./lab/command";
 export { lectureTopology, topologyRows, checkTopology } from "./lab/topology";
 export type { Topology, NetworkSpec, HostSpec, InterfaceSpec, RouteSpec } from "./lab/topology";
 export { transcript } from "./lab/transcript";
@@ -41,10 +41,10 @@ export * from "./capture/sniff";
 export { watchCall } from "./capture/watch";
 export type { Watched, WatchOptions } from "./capture/watch";
 export * from "./capture/hexdump";
-export * from "./interface-exercise";
-export * from "./random";
+export * from "./lessons/interface-experiment";
+export * from "./util/random";
 // Delivery experiments: many datagrams, several receivers and groups, counted and plotted.
-export type { ExperimentOptions } from "./experiment/run";
+export type { ExperimentOptions } from "./experiment/realize";
 export { checkExperiment, describeRows } from "./experiment/describe";
 export type { Experiment, SenderSpec, ReceiverSpec } from "./experiment/describe";
 export { DeliveryResult, toCSV } from "./experiment/results";
@@ -58,21 +58,21 @@ export { ExerciseLocked } from "./homework/lock";
 export { PUZZLE as deliveryPuzzle } from "./homework/exercises/delivery";
 export type { DeliveryMatrix } from "./homework/exercises/delivery";
 export type { CapturePlan, CaptureScenario } from "./homework/exercises/interface";
-export type { RouteEntry } from "./interface-exercise";
+export type { RouteEntry } from "./lessons/interface-experiment";
 
 // The module's own answers to exercises: the same functions, locked while a
 // student's answer runs under that exercise's check (see homework/lock.ts).
 // These names win over the same names of the `export *` lines above.
 import { lockable } from "./homework/lock";
-import * as cidr from "./cidr";
-import * as mreq from "./mreq";
-import * as mac from "./mac";
-import * as receiving from "./receive";
-import * as probe from "./loopback-probe";
+import * as cidr from "./addresses/cidr";
+import * as mreq from "./sockets/mreq";
+import * as mac from "./addresses/mac";
+import * as receiving from "./sockets/receive";
+import * as probe from "./lessons/loopback-probe";
 import * as members from "./capture/memberships";
-import * as runExperiment from "./experiment/run";
+import * as runExperiment from "./experiment/realize";
 import * as sweep from "./experiment/sweep";
-import * as interfaces from "./interface-exercise";
+import * as interfaces from "./lessons/interface-experiment";
 import * as capturePlans from "./homework/exercises/interface";
 export const contains = lockable("contains", cidr.contains);
 export const explainContains = lockable("explainContains", cidr.explainContains);

@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { isIPv4 } from "node:net";
 import { test } from "node:test";
 import ipaddr from "ipaddr.js";
-import { formatIPv4, ipv4Problem, parseIPv4, tryParseIPv4 } from "../src/address";
-import { blockOf, isMulticast, MULTICAST_BLOCKS } from "../src/blocks";
-import { contains, parseCidr } from "../src/cidr";
-import { seededRandom as prng } from "../src/random";
+import { formatIPv4, ipv4Problem, parseIPv4, tryParseIPv4 } from "../src/addresses/address";
+import { blockOf, isMulticast, MULTICAST_BLOCKS } from "../src/addresses/blocks";
+import { contains, parseCidr } from "../src/addresses/cidr";
+import { seededRandom as prng } from "../src/util/random";
 
 const SEED = 0x1e0_0105;
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { addressNumber, addressText, binary, formatIPv4, ipv4Problem, parseIPv4, tryParseIPv4 } from "../src/address";
-import { blockOf, describe, groupNumber, isMulticast, MULTICAST_BLOCKS } from "../src/blocks";
-import { cidrOf, contains, explainContains, formatCidr, parseCidr, prefixMask } from "../src/cidr";
-import { ArgumentError, showValue } from "../src/errors";
-import { explainGroupToMac, formatMac, groupToMac, macToGroups, parseMac } from "../src/mac";
+import { addressNumber, addressText, binary, formatIPv4, ipv4Problem, parseIPv4, tryParseIPv4 } from "../src/addresses/address";
+import { blockOf, describe, groupNumber, isMulticast, MULTICAST_BLOCKS } from "../src/addresses/blocks";
+import { cidrOf, contains, explainContains, formatCidr, parseCidr, prefixMask } from "../src/addresses/cidr";
+import { ArgumentError, showValue } from "../src/util/errors";
+import { explainGroupToMac, formatMac, groupToMac, macToGroups, parseMac } from "../src/addresses/mac";
 
 const LAB_HOSTS = ["192.168.56.101", "192.168.56.103", "192.168.56.104", "192.168.56.105"];
 

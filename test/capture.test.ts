@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ArgumentError } from "../src/errors";
-import { formatIPv4 } from "../src/address";
-import { groupToMac } from "../src/mac";
+import { ArgumentError } from "../src/util/errors";
+import { formatIPv4 } from "../src/addresses/address";
+import { groupToMac } from "../src/addresses/mac";
 import {
   igmpFrame, igmpMessage, igmpV3Query, igmpV3Report, ipv4Frame, MIN_FRAME, ROUTER_ALERT, udpFrame,
 } from "../src/capture/build";
@@ -25,7 +25,7 @@ import { memberships } from "../src/capture/memberships";
 import { LINKTYPE, PcapReader, pcapRecords, readPcap, writePcap } from "../src/capture/pcap";
 import { sniff } from "../src/capture/sniff";
 import { down, Lab, up } from "../src/lab/lab";
-import { seededRandom as prng } from "../src/random";
+import { seededRandom as prng } from "../src/util/random";
 
 
 const MIDWOOD = "192.168.56.103";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as Plot from "@observablehq/plot";
-import { htmlTable, plot, render, textTable } from "../src/display";
-import { checkNode, preflightChecks } from "../src/preflight";
-import { claim, CLAIM_NOTE } from "../src/claim";
+import { htmlTable, plot, render, textTable } from "../src/util/display";
+import { checkNode, preflightChecks } from "../src/notebook/preflight";
+import { claim, CLAIM_NOTE } from "../src/notebook/claim";
 
 const rows = [{ host: "eastny", address: "192.168.56.101" }, { host: "midwood", address: "192.168.56.103" }];
 

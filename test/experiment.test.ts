@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
-import { ArgumentError } from "../src/errors";
-import { render } from "../src/display";
+import { ArgumentError } from "../src/util/errors";
+import { render } from "../src/util/display";
 import { down, Lab, up } from "../src/lab/lab";
 import { latencySummary, Tally } from "../src/experiment/accounting";
 import { HEADER_BYTES, readHeader, writeHeader } from "../src/experiment/datagram";
@@ -14,9 +14,9 @@ import { checkExperiment, Experiment } from "../src/experiment/describe";
 import { latencyFigure, lossFigure, matrixFigure, timelineFigure } from "../src/experiment/figures";
 import { predictDelivery } from "../src/homework/exercises/delivery";
 import { DeliveryResult } from "../src/experiment/results";
-import { experiment, HostLike, LabLike } from "../src/experiment/run";
+import { experiment, HostLike, LabLike } from "../src/experiment/realize";
 import { evaluate } from "../src/homework/evaluate";
-import { seededRandom } from "../src/random";
+import { seededRandom } from "../src/util/random";
 
 const canLab = spawnSync("unshare", process.getuid?.() === 0 ? ["--net", "--mount", "true"] : ["--user", "--map-current-user", "--net", "--mount", "true"], { timeout: 3000 }).status === 0;
 

@@ -23,7 +23,7 @@ import { evaluate } from "../src/homework/evaluate";
 import { EXERCISES } from "../src/homework/exercises/index";
 import { Judge } from "../src/homework/judge";
 import { ExerciseLocked, whileLocked } from "../src/homework/lock";
-import { seededRandom } from "../src/random";
+import { seededRandom } from "../src/util/random";
 
 const work = mkdtempSync(join(tmpdir(), "mcast-homework-"));
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { describe, test, after } from "node:test";
-import { ArgumentError } from "../src/errors";
+import { ArgumentError } from "../src/util/errors";
 import { CommandError } from "../src/lab/host";
 import { join } from "node:path";
 import { courseRoot, currentLab, down, Lab, LabError, up } from "../src/lab/lab";

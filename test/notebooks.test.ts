@@ -22,7 +22,7 @@ import { cellSource, Notebook, outputText, readNotebook, RunResult, runNotebook,
 import { runProblems } from "../scripts/notebook-check";
 import { nbgraderScore } from "../scripts/nbgrader-rule";
 import { exerciseSpec } from "../src/homework/exercises/index";
-import { CLAIM_NOTE } from "../src/claim";
+import { CLAIM_NOTE } from "../src/notebook/claim";
 
 const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 const work = mkdtempSync(join(tmpdir(), "mcast-solved-"));

@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { ArgumentError, showValue } from "../src/errors";
-import { localAddresses } from "../src/interfaces";
-import { listen, openReceiver, receive, ReceiveResult } from "../src/receive";
-import { send } from "../src/send";
-import { ipMreq, mreqRows } from "../src/mreq";
+import { ArgumentError, showValue } from "../src/util/errors";
+import { localAddresses } from "../src/sockets/interfaces";
+import { listen, openReceiver, receive, ReceiveResult } from "../src/sockets/receive";
+import { send } from "../src/sockets/send";
+import { ipMreq, mreqRows } from "../src/sockets/mreq";
 
 const LO = "127.0.0.1";
 const GROUP = "224.1.1.5";
@@ -327,7 +327,7 @@ describe("bad arguments are refused at the door, naming the argument and the val
 
 describe("INADDR_ANY, inside a network namespace of our own", () => {
   const why = namespaceUnavailable();
-  const dist = join(__dirname, "..", "src");
+  const dist = join(__dirname, "..", "src", "sockets");
   // The child joins with on: "any", sends to itself from 127.0.0.1, and prints what happened as JSON.
   const child = `
     const { openReceiver } = require(${JSON.stringify(join(dist, "receive.js"))});

@@ -2,9 +2,9 @@
 // lecture's datagram, IGMP joins, leaves and queries. The tests and the bench
 // write them into pcaps; a notebook can build the lecture's packet and see it
 // come out byte for byte as captured.
-import { addressNumber, IPv4 } from "../address";
-import { ArgumentError, checkInteger } from "../errors";
-import { groupToMac, parseMac } from "../mac";
+import { addressNumber, IPv4 } from "../addresses/address";
+import { ArgumentError, checkInteger } from "../util/errors";
+import { groupToMac, parseMac } from "../addresses/mac";
 import { internetChecksum, onesSum } from "./checksum";
 import { ETHER_TYPE_IPV4 } from "./ether";
 import { IGMP_QUERY, IGMP_V3_REPORT, RECORD_TYPES } from "./igmp";

@@ -3,7 +3,7 @@
 // packet-level views (summary, show, hexdump, per-field rows), all derived
 // from the header tables. A truncated or corrupt packet is marked, never
 // thrown at: the bytes that are there are still shown.
-import { ArgumentError } from "../errors";
+import { ArgumentError } from "../util/errors";
 import { LINUX_SLL, LINUX_SLL2 } from "./cooked";
 import { ETHER, ETHER_TYPE_IPV4 } from "./ether";
 import { FieldRow, fieldRows, Header, Layer, showLayers } from "./fields";

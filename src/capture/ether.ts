@@ -1,6 +1,6 @@
 // Ethernet II: destination, source, EtherType (IEEE 802.3 clause 3.2). A frame
 // to an IPv4 group goes to 01:00:5e + the group's low 23 bits (RFC 1112).
-import { formatIPv4 } from "../address";
+import { formatIPv4 } from "../addresses/address";
 import { defineHeader, enumOf, HEX, Layer, MAC } from "./fields";
 
 /** EtherType names as scapy prints them. */

@@ -2,9 +2,9 @@
 // fields (name, offset, width, format), the way scapy's fields_desc describes
 // a protocol; reading a field, show()'s listing and the notebook's per-field
 // rows are all derived from that table here, so they cannot disagree.
-import { formatIPv4 } from "../address";
-import { ArgumentError } from "../errors";
-import { formatMac } from "../mac";
+import { formatIPv4 } from "../addresses/address";
+import { ArgumentError } from "../util/errors";
+import { formatMac } from "../addresses/mac";
 
 /** A decoded field: a number (at most 32 bits), raw bytes, or a list of sub-headers (IP options, IGMPv3 group records). */
 export type FieldValue = number | Uint8Array | Layer[];

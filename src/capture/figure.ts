@@ -2,8 +2,8 @@
 // by what it is (IGMP report, leave, query, UDP to a group, other), so a
 // join on the wrong NIC shows up as a report on the wrong row.
 import * as Plot from "@observablehq/plot";
-import { plot } from "../display";
-import { ArgumentError } from "../errors";
+import { plot } from "../util/display";
+import { ArgumentError } from "../util/errors";
 import { Packet } from "./dissect";
 import { PACKET_KINDS, packetKind } from "./kind";
 

@@ -1,7 +1,7 @@
 // Bytes the way scapy's hexdump() prints them: a 4-digit hex offset, two
 // spaces, 16 bytes in upper-case hex each followed by a space, one more
 // space, then the bytes as text with "." for anything unprintable.
-import { ArgumentError } from "../errors";
+import { ArgumentError } from "../util/errors";
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, "0") + " ");
 const TEXT = Array.from({ length: 256 }, (_, i) => (i < 32 || i >= 127 ? "." : String.fromCharCode(i)));

@@ -2,7 +2,7 @@
 // v1 (RFC 1112) and v2 (RFC 2236) messages are 8 bytes; v3 (RFC 3376) queries
 // are 12 bytes or more and v3 reports carry group records. Which header
 // applies is decided from the type and the length, as scapy's contrib does.
-import { formatIPv4 } from "../address";
+import { formatIPv4 } from "../addresses/address";
 import { internetChecksum } from "./checksum";
 import { addressList, defineHeader, enumOf, HEX, INT, IPV4, IPV4_LIST, Layer, layersOf, LOAD } from "./fields";
 import { hex4 } from "./ipv4";

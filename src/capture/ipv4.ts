@@ -1,6 +1,6 @@
 // The IPv4 header (RFC 791) and its options. IGMP messages carry the Router
 // Alert option (RFC 2113), so an IGMP packet's header is 24 bytes (ihl 6).
-import { describe } from "../blocks";
+import { describe } from "../addresses/blocks";
 import { internetChecksum } from "./checksum";
 import { defineHeader, enumOf, flagsOf, Header, HEX, INT, IPV4, Layer, layersOf, LOAD } from "./fields";
 

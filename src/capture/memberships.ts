@@ -1,7 +1,7 @@
 // Which hosts joined and left which groups, read from the IGMP messages in a
 // capture: the reference answer to the notebook's exercise.
-import { formatIPv4, parseIPv4 } from "../address";
-import { ArgumentError } from "../errors";
+import { formatIPv4, parseIPv4 } from "../addresses/address";
+import { ArgumentError } from "../util/errors";
 import { Packet } from "./dissect";
 import { addressList } from "./fields";
 import { IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT, RECORD_TYPES } from "./igmp";

@@ -3,7 +3,7 @@
 // original length) and the captured bytes. The writer of the file picks the
 // byte order, so both are read; the magic number says which, and whether
 // times are in microseconds or nanoseconds.
-import { ArgumentError } from "../errors";
+import { ArgumentError } from "../util/errors";
 
 /** Link types (what the first header of every packet is), from tcpdump.org/linktypes.html. */
 export const LINKTYPE = {

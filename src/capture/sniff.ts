@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { open, FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ArgumentError, checkInteger, checkSignal, checkTimeout } from "../errors";
+import { ArgumentError, checkInteger, checkSignal, checkTimeout } from "../util/errors";
 import { dissectRecord, Packet } from "./dissect";
 import { PcapReader, PcapRecord } from "./pcap";
 

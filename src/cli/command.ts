@@ -1,7 +1,7 @@
 // What the two commands share: reading the command line, and turning what
 // went wrong into a message on stderr and an exit status a script can test.
 import { parseArgs, ParseArgsConfig } from "node:util";
-import { ArgumentError } from "../errors";
+import { ArgumentError } from "../util/errors";
 
 /** Exit statuses, the same for mcastsend and mcastrecv. */
 export const EXIT = {

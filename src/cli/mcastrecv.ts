@@ -4,11 +4,11 @@
 // Like the lecture's program it waits until a datagram comes, with no time
 // limit unless --timeout is given: in class it is started by hand and
 // stopped by hand (Ctrl-C). Scripts and tests should always pass --timeout.
-import { checkInteger, checkTimeout } from "../errors";
-import { checkGroup, checkPort } from "../endpoint";
-import { checkLocalAddress, isAnyInterface } from "../interfaces";
-import { now } from "../deadline";
-import { openReceiver } from "../receive";
+import { checkInteger, checkTimeout } from "../util/errors";
+import { checkGroup, checkPort } from "../sockets/endpoint";
+import { checkLocalAddress, isAnyInterface } from "../sockets/interfaces";
+import { now } from "../util/deadline";
+import { openReceiver } from "../sockets/receive";
 import { Command, EXIT, main, numberArgument } from "./command";
 
 // The module never waits longer than this in one go; without --timeout the

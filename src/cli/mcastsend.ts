@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The lecture's sender as a command, same arguments in the same order:
 //   mcastsend host_ip mcast_group_ip mcast_port_num message
-import { checkInteger } from "../errors";
-import { checkGroup, checkPayload, checkPort } from "../endpoint";
-import { checkLocalAddress } from "../interfaces";
-import { send } from "../send";
+import { checkInteger } from "../util/errors";
+import { checkGroup, checkPayload, checkPort } from "../sockets/endpoint";
+import { checkLocalAddress } from "../sockets/interfaces";
+import { send } from "../sockets/send";
 import { Command, EXIT, main, numberArgument } from "./command";
 
 const mcastsend: Command = {

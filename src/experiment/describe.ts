@@ -2,10 +2,10 @@
 // fast, how big, with which TTL, out of which interface), who joins which
 // group on which interface (with what receive buffer), and how long the whole
 // run may take. checkExperiment() is the door: it names the field that is
-// wrong and fills in the defaults; run.ts realizes the description in a lab.
-import { ArgumentError, checkInteger, checkTimeout } from "../errors";
-import { checkBoolean, checkGroup, checkOptions, checkPort, MAX_UDP_PAYLOAD } from "../endpoint";
-import { tryParseIPv4 } from "../address";
+// wrong and fills in the defaults; realize.ts realizes the description in a lab.
+import { ArgumentError, checkInteger, checkTimeout } from "../util/errors";
+import { checkBoolean, checkGroup, checkOptions, checkPort, MAX_UDP_PAYLOAD } from "../sockets/endpoint";
+import { tryParseIPv4 } from "../addresses/address";
 import { HEADER_BYTES } from "./datagram";
 
 export interface SenderSpec {
@@ -60,7 +60,7 @@ export interface Experiment {
 
 export interface ResolvedSender extends Required<Omit<SenderSpec, "on">> {
   index: number;
-  /** Filled in by run.ts from the lab's topology when left out. */
+  /** Filled in by realize.ts from the lab's topology when left out. */
   on?: string;
 }
 

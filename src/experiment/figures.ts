@@ -3,8 +3,8 @@
 // where they were lost), how late (latency distributions), and loss against
 // sending rate for two receive buffers (from lossSweep()).
 import * as Plot from "@observablehq/plot";
-import { plot } from "../display";
-import { ArgumentError } from "../errors";
+import { plot } from "../util/display";
+import { ArgumentError } from "../util/errors";
 import { DeliveryResult } from "./results";
 import type { SweepRow } from "./sweep";
 

@@ -1,7 +1,7 @@
 // A line in the cell that updates in place while something runs (tslab's
 // newDisplay(): one output, overwritten). Outside a kernel it shows nothing:
 // tests and scripts get the result, not a ticker.
-import { inKernel } from "../display";
+import { inKernel } from "../util/display";
 
 export interface Progress {
   /** Replace the line (at most every `everyMs`; the last call always shows at done()). */

@@ -4,7 +4,7 @@
 // received sequence numbers, the latency distributions). Exported as CSV and
 // JSON.
 import { inspect } from "node:util";
-import { ArgumentError } from "../errors";
+import { ArgumentError } from "../util/errors";
 import type { GroupSummary, LatencySummary, SeqRun, TallySummary } from "./accounting";
 import type { ResolvedExperiment } from "./describe";
 
@@ -70,7 +70,7 @@ export interface ReceiverDetail {
   groups: Array<{ group: string; received: number; latency: LatencySummary | null; streams: Array<{ sender: string; runs: SeqRun[]; truncated: boolean }> }>;
 }
 
-/** What run.ts knows about a receiver once the run is over. */
+/** What realize.ts knows about a receiver once the run is over. */
 export interface ReceiverOutcome {
   name: string;
   host: string;

@@ -2,10 +2,10 @@
 // at several rates, once per receive buffer size, one row per run. The
 // receiver keeps up below some rate and falls behind above it; how much it
 // then loses depends on how much its buffer can hold while it catches up.
-import { ArgumentError, checkInteger, checkTimeout } from "../errors";
-import { checkGroup, checkOptions } from "../endpoint";
+import { ArgumentError, checkInteger, checkTimeout } from "../util/errors";
+import { checkGroup, checkOptions } from "../sockets/endpoint";
 import { progressLine } from "./progress";
-import { experiment, LabLike } from "./run";
+import { experiment, LabLike } from "./realize";
 
 export interface SweepOptions {
   /** The sending host, e.g. "midwood". */

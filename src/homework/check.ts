@@ -14,7 +14,7 @@
 //   keeps the verdict. Whatever an answer cell does to this kernel (console,
 //   prototypes, this module), it can change only the answers it gives.
 import { createConnection, Socket } from "node:net";
-import { requireLab } from "../interface-exercise";
+import { requireLab } from "../lessons/interface-experiment";
 import { Answer, Call, ExerciseSpec } from "./case";
 import { GraderMessage, KernelMessage, MAX_LINE, readLines, writeLine } from "./channel";
 import { decodeArgs } from "./encode";

@@ -3,7 +3,7 @@
 // grader's process (`npm run grade`); only the caller differs: in the kernel
 // it calls the student's functions directly, in the grader it asks the
 // kernel over the check channel.
-import { seededRandom } from "../random";
+import { seededRandom } from "../util/random";
 import { Answer, Call, Case, CaseContext, CaseVerdict, ExerciseSpec, pointsOf, Verdict, worths } from "./case";
 
 /** Calls one of the student's functions, with a deadline, and returns the answer as JSON data. */

@@ -5,7 +5,7 @@
 // and is refused and flagged.
 import { createServer, Server, Socket } from "node:net";
 import type { Lab } from "../lab/lab";
-import { seedFrom } from "../random";
+import { seedFrom } from "../util/random";
 import { Answer, Call, Verdict } from "./case";
 import { GraderMessage, KernelMessage, readLines, writeLine } from "./channel";
 import { evaluate, verdictLines } from "./evaluate";

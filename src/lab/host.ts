@@ -3,15 +3,15 @@
 // routes, groups, UDP counters), or call the course's send()/receive() from
 // inside it, so that a notebook cell needs no shell strings.
 import { inspect } from "node:util";
-import type { ReceiveOptions, ReceiveResult } from "../receive";
-import type { SendOptions, SendResult } from "../send";
-import { tryParseIPv4 } from "../address";
-import { ArgumentError, checkSignal, checkTimeout } from "../errors";
+import type { ReceiveOptions, ReceiveResult } from "../sockets/receive";
+import type { SendOptions, SendResult } from "../sockets/send";
+import { tryParseIPv4 } from "../addresses/address";
+import { ArgumentError, checkSignal, checkTimeout } from "../util/errors";
 import { quote } from "./plan";
-import { Run, RunOptions } from "./run";
+import { Run, RunOptions } from "./command";
 import type { HostSpec } from "./topology";
-import { AGENT_PREFIX, decode, encode, revive, SerializedError } from "./wire";
-import type { CallRequest } from "./agent";
+import { AGENT_PREFIX, decode, encode, revive, SerializedError } from "./host-agent-protocol";
+import type { CallRequest } from "./host-agent";
 import { sourceProblem } from "./sandbox";
 import { AddressRow, GroupRow, parseAddresses, parseGroups, parseRouteGet, parseSnmp, parseUdpSockets, RouteRow, UdpCounters, UdpSocketRow } from "./views";
 
@@ -22,7 +22,7 @@ export interface HostLink {
 
 /** A command that failed: the message has its exit and its stderr. */
 export class CommandError extends Error {
-  constructor(readonly result: import("./run").RunResult) {
+  constructor(readonly result: import("./command").RunResult) {
     super(
       `${result.host}: \`${result.command}\` ${result.timedOut ? "ran past its deadline" : result.error ? result.error : result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`}` +
         (result.stderr.trim() ? `:\n${result.stderr.trim()}` : ""),

@@ -9,11 +9,11 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { inspect } from "node:util";
-import { ArgumentError, checkSignal, checkTimeout } from "../errors";
+import { ArgumentError, checkSignal, checkTimeout } from "../util/errors";
 import { Host } from "./host";
 import { checkPlanOptions, Plan, planLab, planScript, planText, PlanOptions, RUN_DIR } from "./plan";
-import { Event, PROTOCOL, Request, SupervisorConfig } from "./protocol";
-import { checkRunOptions, GRACE_MS, KillSignal, Run, RunOptions } from "./run";
+import { Event, PROTOCOL, Request, SupervisorConfig } from "./owner-supervisor-protocol";
+import { checkRunOptions, GRACE_MS, KillSignal, Run, RunOptions } from "./command";
 import { lectureTopology, resolveTopology, Resolved, Topology } from "./topology";
 
 export interface UpOptions extends PlanOptions {
@@ -130,7 +130,7 @@ export class Lab {
 
   /** @internal The agent that runs send()/receive() in a host. */
   agentPath(): string {
-    return compiled("lab/agent");
+    return compiled("lab/host-agent");
   }
 
   /** The `ip` commands that built it, as one would type them. */
@@ -444,7 +444,7 @@ function namespaceFix(): string {
   const fallback = "run as root, or allow unprivileged user namespaces";
   try {
     // Loaded only here: preflight brings display (Plot, jsdom), slow to load.
-    return (require("../preflight") as typeof import("../preflight")).checkLab().fix || fallback;
+    return (require("../notebook/preflight") as typeof import("../notebook/preflight")).checkLab().fix || fallback;
   } catch {
     return fallback;
   }

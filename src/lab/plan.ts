@@ -4,7 +4,7 @@
 // many hosts there are: one for the switch namespace (the lab's own), then
 // one per host, side by side.
 import { checkSysctls, Resolved, ResolvedHost, SWITCH_NAMESPACE } from "./topology";
-import { ArgumentError } from "../errors";
+import { ArgumentError } from "../util/errors";
 
 /** Where the lab keeps its own files, on a tmpfs only the lab's mount namespace sees. */
 export const RUN_DIR = "/run/mcast-lab";

@@ -1,7 +1,7 @@
 // The lab's supervisor: runs inside the lab (in its pid, mount and network
 // namespaces, started by the shell that built them) and runs commands in
 // the hosts for the lab's owner, which talks to it over stdin/stdout in JSON
-// lines (protocol.ts). When stdin ends, the owner is gone, even if it was
+// lines (owner-supervisor-protocol.ts). When stdin ends, the owner is gone, even if it was
 // killed with -9: the supervisor exits, the shell above it (PID 1) exits,
 // and the kernel kills every process of the lab and frees its namespaces.
 //
@@ -9,7 +9,7 @@
 // (a SupervisorConfig as JSON).
 import { spawn, ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { Event, PROTOCOL, Request, SupervisorConfig } from "./protocol";
+import { Event, PROTOCOL, Request, SupervisorConfig } from "./owner-supervisor-protocol";
 
 const config = JSON.parse(process.env.MCAST_LAB_CONFIG ?? "{}") as SupervisorConfig;
 delete process.env.MCAST_LAB_CONFIG; // not for the commands

@@ -1,8 +1,8 @@
 // A lab described as data: networks, hosts, their interfaces and routes. A
 // reader can print it; up() realizes it (plan.ts turns it into `ip`
 // commands). Nothing here touches the kernel.
-import { ipv4Problem, tryParseIPv4 } from "../address";
-import { ArgumentError } from "../errors";
+import { ipv4Problem, tryParseIPv4 } from "../addresses/address";
+import { ArgumentError } from "../util/errors";
 
 /** A network: one Ethernet segment (a bridge), or one per host when isolated. */
 export interface NetworkSpec {

@@ -6,8 +6,8 @@
 // bushwick's receiver is in the lecture); one stopped at its deadline ends
 // with ^C, as if someone had pressed Ctrl-C. In a notebook cell:
 // pre(transcript(a, b, c)).
-import { ArgumentError } from "../errors";
-import { Run } from "./run";
+import { ArgumentError } from "../util/errors";
+import { Run } from "./command";
 
 const STOPPED: Record<string, string> = { SIGINT: "^C", SIGTERM: "Terminated", SIGKILL: "Killed" };
 

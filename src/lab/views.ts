@@ -2,7 +2,7 @@
 // rows a notebook can show with table(). Only parsing here: host.ts runs the
 // commands inside the host's namespace (/proc/net/* is per namespace too).
 import { endianness } from "node:os";
-import { groupToMac } from "../mac";
+import { groupToMac } from "../addresses/mac";
 
 export interface AddressRow {
   interface: string;

@@ -1,8 +1,8 @@
 // Notebook 1's exercises: a CIDR test, a group's MAC, and groups that share one.
-import { formatIPv4, parseIPv4 } from "../../address";
-import { isMulticast } from "../../blocks";
-import { contains } from "../../cidr";
-import { groupToMac } from "../../mac";
+import { formatIPv4, parseIPv4 } from "../../addresses/address";
+import { isMulticast } from "../../addresses/blocks";
+import { contains } from "../../addresses/cidr";
+import { groupToMac } from "../../addresses/mac";
 import { Answer, call, Case, COMPUTE_TIMEOUT_MS, expectCase, ExerciseSpec, shortJson } from "../case";
 import { anyGroup, between } from "./draw";
 

@@ -4,7 +4,7 @@
 // on a busy machine do not make a right prediction wrong.
 import { checkExperiment, Experiment, ReceiverSpec } from "../../experiment/describe";
 import { DeliveryResult } from "../../experiment/results";
-import { experiment } from "../../experiment/run";
+import { experiment } from "../../experiment/realize";
 import type { Lab } from "../../lab/lab";
 import { Answer, call, Case, ExerciseSpec, shortJson } from "../case";
 import { between, pick, shuffle } from "./draw";

@@ -1,6 +1,6 @@
 // Drawing hidden cases: small helpers over a seeded 32-bit generator
 // (src/random.ts), so that the same seed always draws the same cases.
-import { formatIPv4 } from "../../address";
+import { formatIPv4 } from "../../addresses/address";
 
 export type Rand = () => number;
 

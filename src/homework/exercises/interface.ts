@@ -1,11 +1,11 @@
 // Notebook 5's exercises, the lecture's puzzle: design the capture that shows
 // where an INADDR_ANY join went, read it, state the kernel's rule, fix it.
 // The checker measures in a lab of its own, never through the student's.
-import { formatIPv4, parseIPv4 } from "../../address";
+import { formatIPv4, parseIPv4 } from "../../addresses/address";
 import { dissect, Packet } from "../../capture/dissect";
 import { sniff } from "../../capture/sniff";
-import { ArgumentError } from "../../errors";
-import { interfaceExperiment, kernelJoinInterface, longestMatch, reportAndDatagram, RouteEntry, withRoutes } from "../../interface-exercise";
+import { ArgumentError } from "../../util/errors";
+import { interfaceExperiment, kernelJoinInterface, longestMatch, reportAndDatagram, RouteEntry, withRoutes } from "../../lessons/interface-experiment";
 import type { Lab } from "../../lab/lab";
 import { Answer, call, Case, expectCase, ExerciseSpec, shortJson } from "../case";
 import { anyGroupNumber, between, hiddenPort, pick, privateGroup, shuffle } from "./draw";

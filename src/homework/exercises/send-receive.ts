@@ -2,8 +2,8 @@
 // who gets a datagram (the checker measures that on loopback itself, so the
 // answer can only come from real receivers). The sender and receiver the
 // student writes are notebook 3's (socket-programs.ts): they run in the lab.
-import { whoReceives } from "../../loopback-probe";
-import { ipMreq } from "../../mreq";
+import { whoReceives } from "../../lessons/loopback-probe";
+import { ipMreq } from "../../sockets/mreq";
 import { Answer, call, Case, expectCase, ExerciseSpec, sameJson, shortJson } from "../case";
 import { anyGroup, between, hiddenPort, hostOnlyAddress, pick, privateGroup, shuffle } from "./draw";
 

@@ -5,7 +5,7 @@
 // outside the program: what a capture on the host's interfaces saw (TTL,
 // source, interface), what the checker's own sender delivered, and the
 // host's socket table after the program finished.
-import { formatIPv4 } from "../../address";
+import { formatIPv4 } from "../../addresses/address";
 import type { Packet } from "../../capture/dissect";
 import { socketsOpenedFrom, watchCall, Watched } from "../../capture/watch";
 import type { Lab } from "../../lab/lab";

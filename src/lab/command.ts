@@ -2,7 +2,7 @@
 // comes (lines), all of it so far (stdout, stderr), how it ended (exited),
 // and a way to stop it (kill). Every command has a deadline.
 import { inspect } from "node:util";
-import { ArgumentError, checkSignal, checkTimeout } from "../errors";
+import { ArgumentError, checkSignal, checkTimeout } from "../util/errors";
 
 export const DEFAULT_RUN_TIMEOUT_MS = 10_000;
 /** Between the deadline's SIGINT (a Ctrl-C) and the SIGKILL that follows. */

@@ -1,4 +1,4 @@
-// Runs inside a lab host (run.ts starts one per sender and per receiver) and
+// Runs inside a lab host (realize.ts starts one per sender and per receiver) and
 // does one side of an experiment there:
 //   send     paced bursts of numbered, timestamped datagrams to the group,
 //            until the count or the stop time;
@@ -6,15 +6,15 @@
 //            count every datagram into a Tally as it comes, and on SIGINT (or
 //            at the stop time) drain the socket, read the kernel's UDP
 //            counters again and say what it got, summarized.
-// It answers in AGENT_PREFIX lines (protocol.ts).
+// It answers in AGENT_PREFIX lines (runner-agent-protocol.ts).
 //
-// Usage: node agent.js JOB_JSON
+// Usage: node traffic-agent.js JOB_JSON
 import { createSocket, Socket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { Tally } from "./accounting";
 import { HEADER_BYTES, MAGIC, monotonicClock, writeHeader } from "./datagram";
-import { AGENT_PREFIX, AgentMessage, Job, ReceiveJob, SendJob } from "./protocol";
+import { AGENT_PREFIX, AgentMessage, Job, ReceiveJob, SendJob } from "./runner-agent-protocol";
 import { parseIgmp, parseSnmp } from "../lab/views";
 
 function say(message: AgentMessage): void {
@@ -212,7 +212,7 @@ async function send(job: SendJob): Promise<void> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? "null") as Job | null;
-  if (!job || (job.role !== "send" && job.role !== "receive")) throw new Error("usage: agent.js JOB_JSON (started by the experiment, not by hand)");
+  if (!job || (job.role !== "send" && job.role !== "receive")) throw new Error("usage: traffic-agent.js JOB_JSON (started by the experiment, not by hand)");
   if (job.role === "send") await send(job);
   else await receive(job);
 }

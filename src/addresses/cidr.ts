@@ -2,7 +2,7 @@
 // keeps the prefix bits. Membership is the lecture's definition written out:
 // an address is in the range when (address AND mask) equals the network.
 import { addressNumber, binary, formatIPv4, ipv4Problem, IPv4, tryParseIPv4 } from "./address";
-import { ArgumentError } from "./errors";
+import { ArgumentError } from "../util/errors";
 
 export interface Cidr {
   /** The address as written; it may have host bits set ("224.1.1.5/4"). */

@@ -1,9 +1,9 @@
 // The lecture's sender (mcastsend): one UDP socket, the multicast TTL, the
 // outgoing interface (IP_MULTICAST_IF), one datagram to (group, port), close.
 import { createSocket } from "node:dgram";
-import { now } from "./deadline";
+import { now } from "../util/deadline";
 import { bind, checkBoolean, checkGroup, checkOptions, checkPayload, checkPort, closeSocket } from "./endpoint";
-import { checkInteger } from "./errors";
+import { checkInteger } from "../util/errors";
 import { checkLocalAddress } from "./interfaces";
 
 export interface SendOptions {

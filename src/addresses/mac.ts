@@ -5,7 +5,7 @@
 // again by IP address.
 import { formatIPv4, IPv4, markBits } from "./address";
 import { groupNumber } from "./blocks";
-import { ArgumentError } from "./errors";
+import { ArgumentError } from "../util/errors";
 
 const MAC_TEXT = 'a MAC address: six two-digit hex bytes separated by ":" or "-", such as "01:00:5e:01:01:05"';
 const GROUP_MAC = "an IPv4 multicast MAC address, 01:00:5e:00:00:00 to 01:00:5e:7f:ff:ff";

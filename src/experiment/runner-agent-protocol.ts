@@ -1,4 +1,4 @@
-// How run.ts and the agents it starts in the hosts talk: the agent gets its
+// How realize.ts and the agents it starts in the hosts talk: the agent gets its
 // job as one JSON argument and answers in stdout lines that start with
 // AGENT_PREFIX, each holding one JSON message.
 import type { StreamSpec, TallySummary } from "./accounting";

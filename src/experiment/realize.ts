@@ -1,5 +1,5 @@
 // An experiment realized in a lab: an agent per receiver and per sender in
-// its host (agent.ts), in this order:
+// its host (traffic-agent.ts), in this order:
 //   1. start the receivers; wait until each has joined (or failed, or the join timeout);
 //   2. start the senders; wait until they are done;
 //   3. let the receivers listen a grace period more, then stop them (each
@@ -11,15 +11,15 @@
 // waits past the deadline. The cell shows live progress while it runs.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { ArgumentError, checkSignal } from "../errors";
-import { abortError } from "../deadline";
+import { ArgumentError, checkSignal } from "../util/errors";
+import { abortError } from "../util/deadline";
 import { compiled } from "../lab/lab";
 import { quote } from "../lab/plan";
-import type { Run, RunOptions } from "../lab/run";
+import type { Run, RunOptions } from "../lab/command";
 import type { HostSpec, Topology } from "../lab/topology";
 import { checkExperiment, Experiment, ResolvedExperiment } from "./describe";
 import { progressLine } from "./progress";
-import { AGENT_PREFIX, AgentMessage, Job } from "./protocol";
+import { AGENT_PREFIX, AgentMessage, Job } from "./runner-agent-protocol";
 import { buildResult, DeliveryResult, ReceiverOutcome, SenderOutcome } from "./results";
 
 /** What an experiment needs of a lab (a Lab from up() is one). */
@@ -94,7 +94,7 @@ export async function experiment(lab: LabLike, description: Experiment, options:
   const stopAtMs = d.deadlineMs - reserveMs;
   const names = new Set(lab.hosts.map((h) => h.name));
   const progress = options.progress === false ? undefined : progressLine();
-  const agentPath = compiled("experiment/agent");
+  const agentPath = compiled("experiment/traffic-agent");
   resolveInterfaces(lab, d, names);
 
   const streams = d.senders.map((s) => ({ index: s.index, group: s.group, count: s.count }));

@@ -4,9 +4,9 @@
 // quietly leave the TTL at its default). Then bind and close as promises, so
 // both can `await` them and close in `finally`.
 import type { Socket } from "node:dgram";
-import { parseIPv4 } from "./address";
-import { isMulticast } from "./blocks";
-import { ArgumentError, checkInteger } from "./errors";
+import { parseIPv4 } from "../addresses/address";
+import { isMulticast } from "../addresses/blocks";
+import { ArgumentError, checkInteger } from "../util/errors";
 
 /** The most a UDP datagram over IPv4 can carry: 65535 - 20 (IP header) - 8 (UDP header). */
 export const MAX_UDP_PAYLOAD = 65_507;

@@ -1,10 +1,10 @@
 // A small live experiment on 127.0.0.1 for notebook 2's check: find out who
 // really receives a datagram.
 // Loopback only: nothing here touches a real interface.
-import { ArgumentError, checkInteger } from "./errors";
-import { groupNumber } from "./blocks";
-import { openReceiver, Receiver } from "./receive";
-import { send } from "./send";
+import { ArgumentError, checkInteger } from "../util/errors";
+import { groupNumber } from "../addresses/blocks";
+import { openReceiver, Receiver } from "../sockets/receive";
+import { send } from "../sockets/send";
 
 const LOOPBACK = "127.0.0.1";
 

@@ -4,15 +4,15 @@
 // in the lecture's VMs is the NAT NIC holding the default route, while the
 // datagrams arrive on the host-only NIC. These helpers run that experiment
 // in the lab and answer its questions from packets and from the kernel.
-import { parseIPv4 } from "./address";
-import { groupNumber } from "./blocks";
-import { Packet } from "./capture/dissect";
-import { packetKind } from "./capture/kind";
-import { sniff } from "./capture/sniff";
-import { ArgumentError, checkTimeout } from "./errors";
-import { Host, LabReceiveResult } from "./lab/host";
-import { currentLab, Lab } from "./lab/lab";
-import { prefixMask } from "./cidr";
+import { parseIPv4 } from "../addresses/address";
+import { groupNumber } from "../addresses/blocks";
+import { Packet } from "../capture/dissect";
+import { packetKind } from "../capture/kind";
+import { sniff } from "../capture/sniff";
+import { ArgumentError, checkTimeout } from "../util/errors";
+import { Host, LabReceiveResult } from "../lab/host";
+import { currentLab, Lab } from "../lab/lab";
+import { prefixMask } from "../addresses/cidr";
 
 /** The lab that is up, or a clear error saying which cell to run. */
 export function requireLab(): Lab {

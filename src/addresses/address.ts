@@ -1,7 +1,7 @@
 // IPv4 addresses as 32-bit unsigned numbers: strict dotted-decimal text in and
 // out, and the bits printed so a cell can show why an address is where it is.
 // Knows nothing of multicast, sockets or notebooks.
-import { ArgumentError } from "./errors";
+import { ArgumentError } from "../util/errors";
 
 /** An IPv4 address as dotted-decimal text ("224.1.1.5") or as its number (0xe0010105). */
 export type IPv4 = string | number;

@@ -4,12 +4,12 @@
 // {"ev":"joined"} once the host has joined the group, then the result or
 // the error.
 //
-// Usage: node agent.js send|receive OPTIONS_JSON
-//        node agent.js call < REQUEST_JSON      (a function of the owner's; see sandbox.ts)
+// Usage: node host-agent.js send|receive OPTIONS_JSON
+//        node host-agent.js call < REQUEST_JSON      (a function of the owner's; see sandbox.ts)
 import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { AGENT_PREFIX, decode, encode, serializeError } from "./wire";
+import { AGENT_PREFIX, decode, encode, serializeError } from "./host-agent-protocol";
 import { parseIgmp } from "./views";
 import { compileFunction } from "./sandbox";
 
@@ -88,12 +88,12 @@ async function main(): Promise<void> {
   const [fn, json] = process.argv.slice(2);
   if (fn === "call") return callFunction();
   if ((fn !== "send" && fn !== "receive") || json === undefined) {
-    throw new Error("usage: agent.js send|receive OPTIONS_JSON");
+    throw new Error("usage: host-agent.js send|receive OPTIONS_JSON");
   }
   const options = decode(json) as Record<string, unknown>;
   // Loaded by path so that the lab builds before (and without) those modules.
-  const mod = require(join(__dirname, "..", fn)) as Record<string, (o: unknown) => Promise<unknown>>;
-  if (typeof mod[fn] !== "function") throw new Error(`dist/src/${fn}.js has no ${fn}() function`);
+  const mod = require(join(__dirname, "..", "sockets", fn)) as Record<string, (o: unknown) => Promise<unknown>>;
+  if (typeof mod[fn] !== "function") throw new Error(`dist/src/sockets/${fn}.js has no ${fn}() function`);
   if (fn === "send") {
     say({ ev: "result", value: await mod.send(options) });
     return;

@@ -1,7 +1,7 @@
 // How host.send()/receive() and the agent inside the host talk: lines that
 // start with AGENT_PREFIX and hold JSON that keeps bytes, bigints and the
 // course's ArgumentError intact across the process boundary.
-import { ArgumentError } from "../errors";
+import { ArgumentError } from "../util/errors";
 
 export const AGENT_PREFIX = "@mcast-lab ";
 

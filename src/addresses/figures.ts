@@ -3,7 +3,7 @@
 import * as Plot from "@observablehq/plot";
 import { formatIPv4, IPv4 } from "./address";
 import { groupNumber } from "./blocks";
-import { plot } from "./display";
+import { plot } from "../util/display";
 import { groupToMac } from "./mac";
 
 /** The sixteen /4 blocks of IPv4, four to a row, the multicast one marked. */

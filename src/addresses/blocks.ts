@@ -2,7 +2,7 @@
 // (the "IPv4 Multicast Address Space Registry", after RFC 5771). The blocks
 // are data: one table, from which lookup and describe() are derived.
 import { addressNumber, formatIPv4, IPv4, parseIPv4 } from "./address";
-import { ArgumentError } from "./errors";
+import { ArgumentError } from "../util/errors";
 
 /**
  * The lecture's definition of 224.0.0.0/4, {a | a AND F0000000h = E0000000h}:

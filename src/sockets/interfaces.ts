@@ -4,7 +4,7 @@
 // would only fail later inside the kernel (EADDRNOTAVAIL), so we check it here
 // and list the ones that would work.
 import { networkInterfaces } from "node:os";
-import { ArgumentError } from "./errors";
+import { ArgumentError } from "../util/errors";
 
 export interface LocalAddress {
   /** The interface's name, e.g. "lo" or "enp0s8". */

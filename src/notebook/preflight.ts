@@ -3,7 +3,7 @@
 // with the one line that fixes it, before a later cell fails on it.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { isTslabProcess, table } from "./display";
+import { isTslabProcess, table } from "../util/display";
 
 export interface Check {
   what: string;

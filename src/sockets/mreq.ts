@@ -2,8 +2,8 @@
 // the group, then the address of the interface to join on (0.0.0.0 for
 // "let the kernel choose"), each four bytes in network byte order. Node's
 // socket.addMembership(group, iface) builds exactly these 8 bytes.
-import { addressNumber, formatIPv4, IPv4 } from "./address";
-import { groupNumber } from "./blocks";
+import { addressNumber, formatIPv4, IPv4 } from "../addresses/address";
+import { groupNumber } from "../addresses/blocks";
 
 /** The 8 bytes of ip_mreq for a join of `group` on the interface with address `iface` (default 0.0.0.0, INADDR_ANY). */
 export function ipMreq(group: IPv4, iface: IPv4 = "0.0.0.0"): Uint8Array {

@@ -11,9 +11,9 @@
 // AbortError, as Node's own APIs do: the caller asked to stop, and a result
 // they did not wait for would be easy to mistake for a real one.
 import { createSocket, RemoteInfo, Socket } from "node:dgram";
-import { abortError, Deadline, deadline, now } from "./deadline";
+import { abortError, Deadline, deadline, now } from "../util/deadline";
 import { bind, checkGroup, checkOptions, checkPort, closeSocket } from "./endpoint";
-import { ArgumentError, checkInteger, checkSignal, checkTimeout } from "./errors";
+import { ArgumentError, checkInteger, checkSignal, checkTimeout } from "../util/errors";
 import { checkLocalAddress, isAnyInterface, localAddresses } from "./interfaces";
 
 export interface ReceiveOptions {
