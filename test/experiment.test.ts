@@ -9,7 +9,7 @@ import { ArgumentError } from "../src/util/errors";
 import { render } from "../src/util/display";
 import { down, Lab, up } from "../src/lab/lab";
 import { latencySummary, Tally } from "../src/experiment/accounting";
-import { HEADER_BYTES, readHeader, writeHeader } from "../src/experiment/datagram";
+import { HEADER_BYTES, readHeader, stampHeader, writeHeader } from "../src/experiment/datagram";
 import { checkExperiment, Experiment } from "../src/experiment/describe";
 import { latencyFigure, lossFigure, matrixFigure, timelineFigure } from "../src/experiment/figures";
 import { predictDelivery } from "../src/homework/exercises/delivery";
@@ -123,10 +123,13 @@ describe("counting what a receiver got", () => {
     assert.equal(latencySummary(new Float64Array(0)), null);
   });
 
-  test("a datagram's header carries run, sender, sequence number and send time, and is told apart from others", () => {
+  test("a datagram's header carries the experiment's tag, sender, sequence number and send time, and is told apart from others", () => {
     const b = Buffer.alloc(64);
-    writeHeader(b, 0xdeadbeef, 7, 123456, 1234.5678);
-    assert.deepEqual(readHeader(b), { run: 0xdeadbeef, sender: 7, seq: 123456, sentMs: 1234.5678 });
+    writeHeader(b, { tag: 0xdeadbeef, sender: 7, seq: 0, sentMs: 0 });
+    stampHeader(b, 123456, 1234.5678);
+    assert.deepEqual(readHeader(b), { tag: 0xdeadbeef, sender: 7, seq: 123456, sentMs: 1234.5678 });
+    // The bytes are where the table says (little-endian), so a capture reads them the same way.
+    assert.deepEqual([b.readUInt32LE(0), b.readUInt16LE(4), b.readUInt16LE(6), b.readUInt32LE(8), b.readDoubleLE(16)], [0xdeadbeef, 7, 0x434d, 123456, 1234.5678]);
     assert.equal(readHeader(Buffer.from("Hello, World!")), null);
     assert.equal(readHeader(Buffer.alloc(HEADER_BYTES)), null);
   });

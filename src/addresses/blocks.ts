@@ -9,9 +9,25 @@ import { ArgumentError } from "../util/errors";
  * the top 4 bits are 1110.
  */
 export function isMulticast(address: IPv4): boolean {
-  const a = addressNumber(address);
-  return ((a & 0xf0000000) >>> 0) === 0xe0000000;
+  return isMulticastNumber(addressNumber(address));
 }
+
+/** 224.0.0.0, the first group: the prefix 1110 followed by 28 bits that pick the group. */
+export const MULTICAST_BASE = 0xe0000000;
+const MULTICAST_MASK = 0xf0000000;
+
+/** isMulticast for an address already a 32-bit number (the dissector's and the lab's fields). */
+export function isMulticastNumber(a: number): boolean {
+  return ((a & MULTICAST_MASK) >>> 0) === MULTICAST_BASE;
+}
+
+/** Why an address is not a group, in the words of the definition above. */
+export function notMulticastNote(a: number): string {
+  return `its top 4 bits are ${(a >>> 28).toString(2).padStart(4, "0")}, not 1110`;
+}
+
+/** What a group argument must be, said the same way by every function that takes one. */
+export const GROUP_EXPECTED = "a multicast address in 224.0.0.0/4 (top 4 bits 1110: 224.0.0.0 to 239.255.255.255)";
 
 export interface MulticastBlock {
   name: string;
@@ -127,7 +143,7 @@ export function describe(address: IPv4): Description {
   if (!span) {
     return {
       address: text, multicast: false, block: "not multicast", range: "outside 224.0.0.0/4", reference: "",
-      note: `its top 4 bits are ${(a >>> 28).toString(2).padStart(4, "0")}, not 1110`,
+      note: notMulticastNote(a),
       forSender: "not a group: a datagram to it goes to one host (or is a broadcast), not to a group's members",
     };
   }
@@ -159,9 +175,6 @@ function derivedNote(block: string, a: number): string {
 /** A group's number, refusing an address outside 224.0.0.0/4: the door of every function that takes a group. */
 export function groupNumber(group: IPv4, argument = "group"): number {
   const g = addressNumber(group, argument);
-  if (((g & 0xf0000000) >>> 0) !== 0xe0000000) {
-    throw new ArgumentError(argument, group, "a multicast address in 224.0.0.0/4 (224.0.0.0 to 239.255.255.255)",
-      `its top 4 bits are ${(g >>> 28).toString(2).padStart(4, "0")}, not 1110`);
-  }
+  if (!isMulticastNumber(g)) throw new ArgumentError(argument, group, GROUP_EXPECTED, notMulticastNote(g));
   return g;
 }

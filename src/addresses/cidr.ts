@@ -11,7 +11,7 @@ export interface Cidr {
   network: number;
   /** How many leading bits are fixed, 0..32. */
   prefix: number;
-  /** prefix ones followed by 32 - prefix zeros, e.g. 0xf0000000 for /4. */
+  /** prefix ones followed by 32 - prefix zeros, e.g. 0xffffff00 for /24. */
   mask: number;
   /** The last address of the range (the broadcast address of a unicast subnet). */
   broadcast: number;
@@ -19,7 +19,7 @@ export interface Cidr {
 
 const CIDR_TEXT = 'CIDR notation: a dotted-decimal IPv4 address, "/" and a prefix length 0..32, such as "224.0.0.0/4"';
 
-/** The mask of a prefix length: prefixMask(4) === 0xf0000000, prefixMask(0) === 0. */
+/** The mask of a prefix length: prefixMask(24) === 0xffffff00, prefixMask(0) === 0. */
 export function prefixMask(prefix: number): number {
   checkPrefix("prefix", prefix);
   // JS shifts count mod 32, so 0xffffffff << 32 is 0xffffffff, not 0: /0 is its own case.
@@ -51,7 +51,7 @@ export function parseCidr(text: string, options: { strict?: boolean } = {}, argu
   const cidr = rangeOf(address, Number(prefixPart));
   if (options.strict && cidr.network !== address) {
     const fixed = `${formatIPv4(cidr.network)}/${cidr.prefix}`;
-    throw new ArgumentError(argument, text, `${CIDR_TEXT}, with no host bits set`, `host bits are set; did you mean "${fixed}"?`);
+    throw new ArgumentError(argument, text, `a range with no host bits set (${CIDR_TEXT})`, `host bits are set; did you mean "${fixed}"?`);
   }
   return cidr;
 }

@@ -4,7 +4,7 @@
 // NIC filtering by MAC may pass a group nobody joined: the kernel filters
 // again by IP address.
 import { formatIPv4, IPv4, markBits } from "./address";
-import { groupNumber } from "./blocks";
+import { groupNumber, MULTICAST_BASE } from "./blocks";
 import { ArgumentError } from "../util/errors";
 
 const MAC_TEXT = 'a MAC address: six two-digit hex bytes separated by ":" or "-", such as "01:00:5e:01:01:05"';
@@ -56,7 +56,7 @@ export function macToGroups(mac: string | Uint8Array): string[] {
   const low23 = (bytes[3] << 16) | (bytes[4] << 8) | bytes[5];
   const groups: string[] = [];
   // The 5 dropped bits take every value 0..31 between the 1110 prefix and the kept 23 bits.
-  for (let dropped = 0; dropped < 32; dropped++) groups.push(formatIPv4((0xe0000000 | (dropped << 23) | low23) >>> 0));
+  for (let dropped = 0; dropped < 32; dropped++) groups.push(formatIPv4((MULTICAST_BASE | (dropped << 23) | low23) >>> 0));
   return groups;
 }
 

@@ -3,6 +3,7 @@
 // write them into pcaps; a notebook can build the lecture's packet and see it
 // come out byte for byte as captured.
 import { addressNumber, IPv4 } from "../addresses/address";
+import { isMulticastNumber } from "../addresses/blocks";
 import { ArgumentError, checkInteger } from "../util/errors";
 import { groupToMac, parseMac } from "../addresses/mac";
 import { internetChecksum, onesSum } from "./checksum";
@@ -41,7 +42,7 @@ export interface FrameSpec {
 export function ipv4Frame(spec: FrameSpec & { proto: number; payload: Uint8Array }): Uint8Array {
   const src = addressNumber(spec.src, "spec.src");
   const dst = addressNumber(spec.dst, "spec.dst");
-  const group = (dst >>> 28) === 0xe;
+  const group = isMulticastNumber(dst);
   const ttl = checkInteger("spec.ttl", spec.ttl ?? (group ? 1 : 64), 0, 255);
   const tos = checkInteger("spec.tos", spec.tos ?? 0, 0, 255);
   const id = checkInteger("spec.id", spec.id ?? 0, 0, 0xffff);

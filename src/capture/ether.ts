@@ -1,6 +1,8 @@
 // Ethernet II: destination, source, EtherType (IEEE 802.3 clause 3.2). A frame
 // to an IPv4 group goes to 01:00:5e + the group's low 23 bits (RFC 1112).
 import { formatIPv4 } from "../addresses/address";
+import { isMulticastNumber } from "../addresses/blocks";
+import { formatMac, groupToMac } from "../addresses/mac";
 import { defineHeader, enumOf, HEX, Layer, MAC } from "./fields";
 
 /** EtherType names as scapy prints them. */
@@ -36,10 +38,9 @@ export function etherTypeMeaning(type: number): string {
 function macMeaning(mac: Uint8Array, layer: Layer, destination: boolean): string {
   if (mac.every((b) => b === 0xff)) return "broadcast";
   if (mac[0] === 0x01 && mac[1] === 0x00 && mac[2] === 0x5e && !(mac[3] & 0x80)) {
-    const low23 = ((mac[3] << 16) | (mac[4] << 8) | mac[5]) >>> 0;
     const ip = layer.above;
     const dst = ip && ip.name === "IP" ? ip.num("dst") : NaN;
-    const group = Number.isFinite(dst) && ((dst & 0x7fffff) >>> 0) === low23 && (dst >>> 28) === 0xe ? formatIPv4(dst) : undefined;
+    const group = Number.isFinite(dst) && isMulticastNumber(dst) && groupToMac(dst) === formatMac(mac) ? formatIPv4(dst) : undefined;
     const which = group ? `group ${group}` : "an IPv4 group";
     return `multicast: 01:00:5e + the low 23 bits of ${which} (32 groups share it)`;
   }

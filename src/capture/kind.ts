@@ -1,6 +1,7 @@
 // What a captured packet is, in the words a figure's legend uses: IGMP
 // report (a join, or an answer to a query), leave, query, a UDP datagram to a
 // group, or anything else.
+import { isMulticastNumber } from "../addresses/blocks";
 import type { Packet } from "./dissect";
 import { IGMP_QUERY, IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT } from "./igmp";
 import type { Layer } from "./fields";
@@ -26,7 +27,7 @@ export function packetKind(packet: Packet): PacketKind {
     return records.length > 0 && records.every((r) => recordIsLeave(r)) ? "IGMP leave" : "IGMP report";
   }
   const ip = packet.layer("IP");
-  if (ip && packet.has("UDP") && ip.num("dst") >>> 28 === 0xe) return "UDP to a group";
+  if (ip && packet.has("UDP") && isMulticastNumber(ip.num("dst"))) return "UDP to a group";
   return "other";
 }
 

@@ -5,6 +5,7 @@
 // tcpdump has it. (A host's stdout reaches us as text, which would mangle
 // binary pcap bytes.) The capture stops at `count` packets, at its deadline,
 // on stop(), or when aborted; tcpdump is always stopped and the folder removed.
+import { shellQuote } from "../util/shell";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { open, FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -240,9 +241,6 @@ function abortError(signal: AbortSignal): Error {
   return e;
 }
 
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

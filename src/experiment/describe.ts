@@ -4,7 +4,9 @@
 // run may take. checkExperiment() is the door: it names the field that is
 // wrong and fills in the defaults; realize.ts realizes the description in a lab.
 import { ArgumentError, checkInteger, checkTimeout } from "../util/errors";
-import { checkBoolean, checkGroup, checkOptions, checkPort, MAX_UDP_PAYLOAD } from "../sockets/endpoint";
+import { checkGroup, checkPort, MAX_UDP_PAYLOAD } from "../sockets/endpoint";
+import { checkOptions } from "../util/options";
+import { checkBoolean } from "../util/errors";
 import { tryParseIPv4 } from "../addresses/address";
 import { HEADER_BYTES } from "./datagram";
 

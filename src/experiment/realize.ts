@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { ArgumentError, checkSignal } from "../util/errors";
 import { abortError } from "../util/deadline";
 import { compiled } from "../lab/lab";
-import { quote } from "../lab/plan";
+import { shellQuote } from "../util/shell";
 import type { Run, RunOptions } from "../lab/command";
 import type { HostSpec, Topology } from "../lab/topology";
 import { checkExperiment, Experiment, ResolvedExperiment } from "./describe";
@@ -88,7 +88,7 @@ export async function experiment(lab: LabLike, description: Experiment, options:
 
   const epoch = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - epoch) / 1e6;
-  const run = randomBytes(4).readUInt32LE(0);
+  const tag = randomBytes(4).readUInt32LE(0);
   // Agents stop themselves early enough to report before the deadline.
   const reserveMs = Math.min(1000, Math.max(150, d.deadlineMs * 0.1));
   const stopAtMs = d.deadlineMs - reserveMs;
@@ -98,7 +98,7 @@ export async function experiment(lab: LabLike, description: Experiment, options:
   resolveInterfaces(lab, d, names);
 
   const streams = d.senders.map((s) => ({ index: s.index, group: s.group, count: s.count }));
-  const common = (group: string, on: string) => ({ run, epochNs: epoch.toString(), group, port: d.port, on, stopAtMs, progressMs: PROGRESS_MS });
+  const common = (group: string, on: string) => ({ tag, epochNs: epoch.toString(), group, port: d.port, on, stopAtMs, progressMs: PROGRESS_MS });
   const receivers: Agent[] = [];
   const senders: Agent[] = [];
   let phase = "joining";
@@ -220,7 +220,7 @@ function start(
     return agent;
   }
   // exec: the agent itself gets the Ctrl-C, not a shell around it.
-  const command = `exec ${quote(process.execPath)} ${quote(agentPath)} ${quote(JSON.stringify(job))}`;
+  const command = `exec ${shellQuote(process.execPath)} ${shellQuote(agentPath)} ${shellQuote(JSON.stringify(job))}`;
   const run = lab.host(host).run(command, { timeoutMs: deadlineMs + 2000 });
   agent.run = run;
   let markStarted!: () => void;

@@ -6,8 +6,8 @@ import type { StreamSpec, TallySummary } from "./accounting";
 export const AGENT_PREFIX = "@mcast-exp ";
 
 interface Common {
-  /** Random per experiment: the first field of every datagram. */
-  run: number;
+  /** Random per experiment: the first field (tag) of every datagram. */
+  tag: number;
   /** The experiment's epoch, process.hrtime.bigint() as a decimal string. */
   epochNs: string;
   group: string;

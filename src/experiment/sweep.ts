@@ -3,7 +3,8 @@
 // receiver keeps up below some rate and falls behind above it; how much it
 // then loses depends on how much its buffer can hold while it catches up.
 import { ArgumentError, checkInteger, checkTimeout } from "../util/errors";
-import { checkGroup, checkOptions } from "../sockets/endpoint";
+import { checkGroup } from "../sockets/endpoint";
+import { checkOptions } from "../util/options";
 import { progressLine } from "./progress";
 import { experiment, LabLike } from "./realize";
 

@@ -11,11 +11,11 @@
 // Usage: node traffic-agent.js JOB_JSON
 import { createSocket, Socket } from "node:dgram";
 import { readFileSync } from "node:fs";
-import { networkInterfaces } from "node:os";
 import { Tally } from "./accounting";
-import { HEADER_BYTES, MAGIC, monotonicClock, writeHeader } from "./datagram";
+import { monotonicClock, readHeader, stampHeader, writeHeader } from "./datagram";
 import { AGENT_PREFIX, AgentMessage, Job, ReceiveJob, SendJob } from "./runner-agent-protocol";
-import { parseIgmp, parseSnmp } from "../lab/views";
+import { groupUsers, parseSnmp } from "../lab/views";
+import { findInterface, localAddresses } from "../sockets/interfaces";
 
 function say(message: AgentMessage): void {
   process.stdout.write(AGENT_PREFIX + JSON.stringify(message) + "\n");
@@ -24,22 +24,12 @@ function say(message: AgentMessage): void {
 /** The interface's IPv4 address ("eth1"), the address itself, or undefined for "any". */
 function resolveOn(on: string): { address?: string; name?: string } {
   if (on === "any") return {};
-  const list = networkInterfaces();
-  for (const [name, entries] of Object.entries(list)) {
-    for (const e of entries ?? []) {
-      if (e.family !== "IPv4") continue;
-      if (name === on || e.address === on) return { address: e.address, name };
-    }
-  }
-  const have = Object.entries(list).flatMap(([name, es]) => (es ?? []).filter((e) => e.family === "IPv4").map((e) => `${name} ${e.address}`));
+  const found = findInterface(on);
+  if (found) return { address: found.address, name: found.name };
+  const have = localAddresses().map((a) => `${a.name} ${a.address}`);
   throw new Error(`no interface or IPv4 address "${on}" on this host (it has ${have.join(", ")})`);
 }
 
-function memberships(group: string): Map<string, number> {
-  const users = new Map<string, number>();
-  for (const row of parseIgmp(readFileSync("/proc/net/igmp", "utf8"))) if (row.group === group) users.set(row.interface, row.users);
-  return users;
-}
 
 /** Its host's UDP counters (/proc/net/snmp is per network namespace). */
 function udpCounters(): { RcvbufErrors: number; SndbufErrors: number } | null {
@@ -69,11 +59,11 @@ async function receive(job: ReceiveJob): Promise<void> {
   await bind(socket, job.port, job.group);
   if (job.receiveBuffer !== undefined) socket.setRecvBufferSize(job.receiveBuffer);
   const receiveBuffer = socket.getRecvBufferSize();
-  const before = memberships(job.group);
+  const before = groupUsers(job.group);
   socket.addMembership(job.group, nic.address);
   // Which interface the kernel put the membership on: for "any", the one its route to the group uses.
   let joinedOn = nic.name ?? "";
-  for (const [name, users] of memberships(job.group)) {
+  for (const [name, users] of groupUsers(job.group)) {
     if ((nic.name === undefined || name === nic.name) && users > (before.get(name) ?? 0)) joinedOn = name;
   }
   const tally = new Tally(job.streams, [job.group]);
@@ -81,11 +71,12 @@ async function receive(job: ReceiveJob): Promise<void> {
   socket.on("message", (msg: Buffer) => {
     const now = clock();
     lastAt = now;
-    if (msg.length < HEADER_BYTES || msg.readUInt16LE(6) !== MAGIC || msg.readUInt32LE(0) !== job.run) {
+    const header = readHeader(msg);
+    if (header === null || header.tag !== job.tag) {
       tally.recordStray();
       return;
     }
-    tally.record(msg.readUInt16LE(4), msg.readUInt32LE(8), msg.readDoubleLE(16), now);
+    tally.record(header.sender, header.seq, header.sentMs, now);
   });
   socket.on("error", (error) => say({ ev: "error", message: `receive socket: ${error.message}` }));
   const counters0 = udpCounters();
@@ -134,7 +125,7 @@ async function send(job: SendJob): Promise<void> {
   const RING = 4 * BATCH;
   const ring = Array.from({ length: RING }, () => {
     const b = Buffer.alloc(size);
-    writeHeader(b, job.run, job.index, 0, 0);
+    writeHeader(b, { tag: job.tag, sender: job.index, seq: 0, sentMs: 0 });
     return b;
   });
   let seq = 0;
@@ -176,8 +167,7 @@ async function send(job: SendJob): Promise<void> {
     const last = due - 1;
     while (seq < due) {
       const payload = ring[seq % RING];
-      payload.writeUInt32LE(seq, 8);
-      payload.writeDoubleLE(now, 16);
+      stampHeader(payload, seq, now);
       if (seq === last) socket.send(payload, onBurst(due));
       else socket.send(payload);
       seq++;

@@ -6,32 +6,17 @@
 //
 // Usage: node host-agent.js send|receive OPTIONS_JSON
 //        node host-agent.js call < REQUEST_JSON      (a function of the owner's; see sandbox.ts)
-import { readFileSync } from "node:fs";
-import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { AGENT_PREFIX, decode, encode, serializeError } from "./host-agent-protocol";
-import { parseIgmp } from "./views";
+import { groupUsers } from "./views";
+import { findInterface } from "../sockets/interfaces";
 import { compileFunction } from "./sandbox";
 
 function say(message: object): void {
   process.stdout.write(AGENT_PREFIX + encode(message) + "\n");
 }
 
-/** How many sockets of this host hold the group, per interface. */
-function memberships(group: string): Map<string, number> {
-  const users = new Map<string, number>();
-  for (const row of parseIgmp(readFileSync("/proc/net/igmp", "utf8"))) if (row.group === group) users.set(row.interface, row.users);
-  return users;
-}
 
-/** The interface that holds an address ("any" and the like: every interface). */
-function interfaceOf(address: unknown): string | undefined {
-  if (typeof address !== "string") return undefined;
-  for (const [name, list] of Object.entries(networkInterfaces())) {
-    if (list?.some((a) => a.family === "IPv4" && a.address === address)) return name;
-  }
-  return undefined;
-}
 
 /** What `call` reads from stdin (Host.call writes it). */
 export interface CallRequest {
@@ -106,12 +91,12 @@ async function main(): Promise<void> {
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => controller.abort());
   options.signal = controller.signal;
   const group = String(options.group);
-  const nic = interfaceOf(options.on);
-  const before = memberships(group);
+  const nic = typeof options.on === "string" ? findInterface(options.on)?.name : undefined;
+  const before = groupUsers(group);
   let settled = false;
   const watch = (async () => {
     while (!settled) {
-      for (const [name, users] of memberships(group)) {
+      for (const [name, users] of groupUsers(group)) {
         if ((nic === undefined || name === nic) && users > (before.get(name) ?? 0)) {
           say({ ev: "joined", interface: name });
           return;

@@ -7,7 +7,7 @@ import type { ReceiveOptions, ReceiveResult } from "../sockets/receive";
 import type { SendOptions, SendResult } from "../sockets/send";
 import { tryParseIPv4 } from "../addresses/address";
 import { ArgumentError, checkSignal, checkTimeout } from "../util/errors";
-import { quote } from "./plan";
+import { shellQuote } from "../util/shell";
 import { Run, RunOptions } from "./command";
 import type { HostSpec } from "./topology";
 import { AGENT_PREFIX, decode, encode, revive, SerializedError } from "./host-agent-protocol";
@@ -229,8 +229,8 @@ export class Host {
   private agent(fn: "send" | "receive" | "call", options: object | null, runOptions: RunOptions): Run {
     const path = this.lab.agentPath?.();
     if (!path) throw new Error(`${this.name} is not a host of a running lab`);
-    const json = options === null ? "" : ` ${quote(encode(options))}`;
-    return this.run(`${quote(process.execPath)} ${quote(path)} ${fn}${json}`, runOptions);
+    const json = options === null ? "" : ` ${shellQuote(encode(options))}`;
+    return this.run(`${shellQuote(process.execPath)} ${shellQuote(path)} ${fn}${json}`, runOptions);
   }
 }
 

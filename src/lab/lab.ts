@@ -15,6 +15,8 @@ import { checkPlanOptions, Plan, planLab, planScript, planText, PlanOptions, RUN
 import { Event, PROTOCOL, Request, SupervisorConfig } from "./owner-supervisor-protocol";
 import { checkRunOptions, GRACE_MS, KillSignal, Run, RunOptions } from "./command";
 import { lectureTopology, resolveTopology, Resolved, Topology } from "./topology";
+import { userNamespaceFix } from "./user-namespaces";
+import { courseRoot } from "../util/course-root";
 
 export interface UpOptions extends PlanOptions {
   /**
@@ -32,24 +34,6 @@ export class LabError extends Error {
   constructor(message: string, readonly fix?: string) {
     super(fix ? `${message}\nFix: ${fix}` : message);
     this.name = "LabError";
-  }
-}
-
-/** Where the course is installed: the folder with its package.json (from dist/ or a notebook). */
-export function courseRoot(): string {
-  let dir = realpathSync(__dirname);
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "mcast-lab") return dir;
-      } catch {
-        /* not ours */
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new LabError(`cannot find the course folder (package.json of mcast-lab) above ${__dirname}`);
-    dir = up;
   }
 }
 
@@ -350,7 +334,7 @@ export class Lab {
       if (!this.userNamespace && process.getuid?.() !== 0) {
         return new LabError(`cannot create the lab's namespaces: ${first}`, "leave options.userNamespace out (or true): without root the lab needs a user namespace");
       }
-      return new LabError(`cannot create the lab's namespaces: ${first}`, namespaceFix());
+      return new LabError(`cannot create the lab's namespaces: ${first}`, userNamespaceFix());
     }
     if (this.protocolError) return new LabError(this.protocolError, "npm run build");
     return new LabError(`building the lab failed (${sig ? `killed by ${sig}` : `exit code ${code}`})${said ? `:\n${said}` : ""}`);
@@ -436,17 +420,6 @@ function childPids(pid: number): number[] {
       }
     }
     return found;
-  }
-}
-
-/** The preflight table's fix for namespaces (the sysctl this system needs). */
-function namespaceFix(): string {
-  const fallback = "run as root, or allow unprivileged user namespaces";
-  try {
-    // Loaded only here: preflight brings display (Plot, jsdom), slow to load.
-    return (require("../notebook/preflight") as typeof import("../notebook/preflight")).checkLab().fix || fallback;
-  } catch {
-    return fallback;
   }
 }
 

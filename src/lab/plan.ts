@@ -3,6 +3,7 @@
 // Batches (`ip -batch -`) keep up() to a handful of process starts however
 // many hosts there are: one for the switch namespace (the lab's own), then
 // one per host, side by side.
+import { shellQuote } from "../util/shell";
 import { checkSysctls, Resolved, ResolvedHost, SWITCH_NAMESPACE } from "./topology";
 import { ArgumentError } from "../util/errors";
 
@@ -121,14 +122,14 @@ export function planScript(plan: Plan, supervisor: string[]): string {
   // its files, and both vanish with the lab's mount namespace.
   const s: string[] = ["set -e", "mount -t tmpfs -o mode=0755,size=4m mcast-lab /run"];
   // A background job's stdin would be /dev/null: hand it the owner's pipe.
-  s.push("exec 3<&0", `${supervisor.map(quote).join(" ")} <&3 3<&- &`, "supervisor=$!", "exec 3<&-");
+  s.push("exec 3<&0", `${supervisor.map(shellQuote).join(" ")} <&3 3<&- &`, "supervisor=$!", "exec 3<&-");
   s.push(heredoc("ip -batch -", plan.switch));
   s.push("pids=");
   for (const { namespace, commands } of plan.hostCommands) {
     const sysctl = plan.sysctls.find((x) => x.namespace === namespace);
-    const writes = Object.entries(sysctl?.values ?? {}).map(([k, v]) => `printf %s ${quote(v)} > /proc/sys/${k.replace(/\./g, "/")}`);
+    const writes = Object.entries(sysctl?.values ?? {}).map(([k, v]) => `printf %s ${shellQuote(v)} > /proc/sys/${k.replace(/\./g, "/")}`);
     s.push("{", heredoc(`ip -n ${namespace} -batch -`, commands));
-    if (writes.length > 0) s.push(`nsenter --net=/run/netns/${namespace} sh -c ${quote(writes.join(" && "))}`);
+    if (writes.length > 0) s.push(`nsenter --net=/run/netns/${namespace} sh -c ${shellQuote(writes.join(" && "))}`);
     s.push("} &", 'pids="$pids $!"');
   }
   s.push("failed=", 'for p in $pids; do wait $p || failed=1; done', 'if [ -n "$failed" ]; then exit 3; fi');
@@ -140,7 +141,4 @@ function heredoc(command: string, lines: string[]): string {
   return `${command} <<'MCAST_LAB_EOF'\n${lines.join("\n")}\nMCAST_LAB_EOF`;
 }
 
-/** Single-quote for sh. */
-export function quote(text: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
+

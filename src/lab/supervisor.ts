@@ -7,6 +7,7 @@
 //
 // Started by up(), never by hand, with its settings in MCAST_LAB_CONFIG
 // (a SupervisorConfig as JSON).
+import { shellQuote } from "../util/shell";
 import { spawn, ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { Event, PROTOCOL, Request, SupervisorConfig } from "./owner-supervisor-protocol";
@@ -25,7 +26,7 @@ async function setup(): Promise<void> {
   mkdirSync(`${runDir}/bin`, { recursive: true });
   mkdirSync(`${runDir}/uts`, { recursive: true });
   for (const [name, argv] of Object.entries(config.bin ?? {})) {
-    writeFileSync(`${runDir}/bin/${name}`, `#!/bin/sh\nexec ${argv.map(quote).join(" ")} "$@"\n`, { mode: 0o755 });
+    writeFileSync(`${runDir}/bin/${name}`, `#!/bin/sh\nexec ${argv.map(shellQuote).join(" ")} "$@"\n`, { mode: 0o755 });
   }
   const jobs: Array<Promise<void>> = [];
   if (config.hostsFile && existsSync("/etc/hosts")) {
@@ -55,9 +56,6 @@ function quietly(command: string, args: string[]): Promise<void> {
   });
 }
 
-function quote(text: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 function emit(event: Event): void {
   process.stdout.write(JSON.stringify(event) + "\n");

@@ -1,7 +1,9 @@
 // A lab described as data: networks, hosts, their interfaces and routes. A
 // reader can print it; up() realizes it (plan.ts turns it into `ip`
 // commands). Nothing here touches the kernel.
-import { ipv4Problem, tryParseIPv4 } from "../addresses/address";
+import { formatIPv4, ipv4Problem, tryParseIPv4 } from "../addresses/address";
+import { isMulticastNumber } from "../addresses/blocks";
+import { cidrOf, contains, formatCidr, parseCidr } from "../addresses/cidr";
 import { ArgumentError } from "../util/errors";
 
 /** A network: one Ethernet segment (a bridge), or one per host when isolated. */
@@ -195,10 +197,12 @@ export function resolveTopology(topology: unknown, argument = "topology"): Resol
     for (const flag of ["isolated", "snooping"] as const) {
       if (n[flag] !== undefined) need(typeof n[flag] === "boolean", `${at}.${flag}`, n[flag], "true or false (or left out)");
     }
-    const size = 2 ** (32 - prefix);
+    need(!isMulticastNumber(network), `${at}.cidr`, n.cidr, "a unicast range", "224.0.0.0/4 holds groups, and no interface can have a group as its address");
+    const range = cidrOf(network, prefix);
     for (const other of networks.values()) {
-      const overlap = network < other.network + 2 ** (32 - other.prefix) && other.network < network + size;
-      need(!overlap, `${at}.cidr`, n.cidr, `a range apart from network ${other.name}'s ${formatNumber(other.network)}/${other.prefix}`,
+      const theirs = cidrOf(other.network, other.prefix);
+      const overlap = contains(theirs, range.network) || contains(range, theirs.network);
+      need(!overlap, `${at}.cidr`, n.cidr, `a range apart from network ${other.name}'s ${formatCidr(theirs)}`,
         "the switch namespace holds every network's gateway, so their ranges must not overlap");
     }
     const resolved: ResolvedNetwork = { spec: n, name: n.name, network, prefix, isolated: n.isolated === true, snooping: n.snooping === true };
@@ -321,40 +325,22 @@ function checkAddress(value: unknown, argument: string): string {
 }
 
 function parseRange(value: unknown, argument: string): [number, number] {
-  const text = typeof value === "string" ? value : "";
-  const slash = text.indexOf("/");
-  const n = tryParseIPv4(text.slice(0, slash));
-  const prefixText = text.slice(slash + 1);
-  if (slash < 0 || n < 0 || !/^(0|[1-9][0-9]?)$/.test(prefixText) || Number(prefixText) > 32) {
-    throw new ArgumentError(argument, value, "a range in CIDR notation such as \"192.168.56.0/24\"");
-  }
-  const prefix = Number(prefixText);
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  if (((n & mask) >>> 0) !== n) {
-    throw new ArgumentError(argument, value, "a range with no host bits set", `did you mean "${formatNumber((n & mask) >>> 0)}/${prefix}"?`);
-  }
-  return [n, prefix];
+  const range = parseCidr(value as string, { strict: true }, argument);
+  return [range.network, range.prefix];
 }
 
 function hostAddress(value: unknown, net: ResolvedNetwork, argument: string): string {
   checkAddress(value, argument);
   const n = tryParseIPv4(value);
-  const size = 2 ** (32 - net.prefix);
-  const range = `${formatNumber(net.network)}/${net.prefix}`;
-  need(n >= net.network && n < net.network + size, argument, value, `an address inside ${net.name}'s ${range}`);
-  need(n !== net.network && n !== net.network + size - 1, argument, value, `a host address of ${range}, not its first or last`,
+  const range = cidrOf(net.network, net.prefix);
+  need(contains(range, n), argument, value, `an address inside ${net.name}'s ${formatCidr(range)}`);
+  need(n !== range.network && n !== range.broadcast, argument, value, `a host address of ${formatCidr(range)}, not its first or last`,
     "those are the network's own address and its broadcast address");
-  need(n < 0xe0000000, argument, value, "a unicast address", "an interface cannot have a multicast address");
   return value as string;
 }
 
 function sameNetwork(address: string, f: ResolvedInterface): boolean {
-  const n = tryParseIPv4(address);
-  return n >= f.network.network && n < f.network.network + 2 ** (32 - f.prefix);
-}
-
-function formatNumber(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+  return contains(cidrOf(f.network.network, f.prefix), address);
 }
 
 /** A stable MAC in VirtualBox's block 08:00:27 from the host and interface names (FNV-1a). */

@@ -1,6 +1,7 @@
 // What a host's kernel says about itself, read from `ip -j` and /proc, as
 // rows a notebook can show with table(). Only parsing here: host.ts runs the
 // commands inside the host's namespace (/proc/net/* is per namespace too).
+import { readFileSync } from "node:fs";
 import { endianness } from "node:os";
 import { groupToMac } from "../addresses/mac";
 
@@ -63,6 +64,13 @@ export function parseGroups(json: string): GroupRow[] {
       .filter((m) => m.family === "inet" && m.address)
       .map((m) => ({ interface: link.ifname, group: m.address!, mac: groupToMac(m.address!) })),
   );
+}
+
+/** How many sockets of this host (network namespace) hold the group, per interface, from /proc/net/igmp. */
+export function groupUsers(group: string): Map<string, number> {
+  const users = new Map<string, number>();
+  for (const row of parseIgmp(readFileSync("/proc/net/igmp", "utf8"))) if (row.group === group) users.set(row.interface, row.users);
+  return users;
 }
 
 /** /proc/net/igmp: the groups per device, with the kernel's own counts. */

@@ -12,7 +12,7 @@ import { sniff } from "../capture/sniff";
 import { ArgumentError, checkTimeout } from "../util/errors";
 import { Host, LabReceiveResult } from "../lab/host";
 import { currentLab, Lab } from "../lab/lab";
-import { prefixMask } from "../addresses/cidr";
+import { contains, parseCidr } from "../addresses/cidr";
 
 /** The lab that is up, or a clear error saying which cell to run. */
 export function requireLab(): Lab {
@@ -45,10 +45,8 @@ export function longestMatch(routes: ReadonlyArray<RouteEntry>, address: string)
   let best: RouteEntry | undefined;
   let bestPrefix = -1;
   for (const r of routes) {
-    const [net, bits] = r.destination === "default" ? ["0.0.0.0", "0"] : r.destination.split("/");
-    const prefix = Number(bits);
-    const mask = prefixMask(prefix);
-    if (((a & mask) >>> 0) === ((parseIPv4(net) & mask) >>> 0) && prefix > bestPrefix) [best, bestPrefix] = [r, prefix];
+    const range = parseCidr(r.destination === "default" ? "0.0.0.0/0" : r.destination, {}, "a route's destination");
+    if (contains(range, a) && range.prefix > bestPrefix) [best, bestPrefix] = [r, range.prefix];
   }
   return best;
 }

@@ -2,8 +2,9 @@
 // shown as one table in each notebook's first cell: a missing piece is named
 // with the one line that fixes it, before a later cell fails on it.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { isTslabProcess, table } from "../util/display";
+import { findProgram } from "../util/programs";
+import { userNamespaceFix } from "../lab/user-namespaces";
 
 export interface Check {
   what: string;
@@ -62,19 +63,6 @@ export function checkLab(): Check {
   return { what, ok: false, found: `no: ${why}`, fix: userNamespaceFix() };
 }
 
-function userNamespaceFix(): string {
-  if (readSysctl("kernel/apparmor_restrict_unprivileged_userns") === "1") {
-    return "sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0   (Ubuntu >= 23.10), or run as root";
-  }
-  if (readSysctl("kernel/unprivileged_userns_clone") === "0") {
-    return "sudo sysctl kernel.unprivileged_userns_clone=1, or run as root";
-  }
-  if (readSysctl("user/max_user_namespaces") === "0") {
-    return "sudo sysctl user.max_user_namespaces=15000, or run as root";
-  }
-  return "run as root, or allow unprivileged user namespaces";
-}
-
 export function checkTcpdump(): Check {
   const path = findProgram("tcpdump");
   if (!path) return { what: "tcpdump", ok: false, found: "not found", fix: "sudo apt-get install tcpdump" };
@@ -94,20 +82,4 @@ export function preflight(): void {
     checks.map((c) => ({ "": c.ok ? "✔" : "✘", what: c.what, found: c.found, fix: c.fix })),
     { caption: checks.every((c) => c.ok) ? "Ready: everything the course uses is here." : "Some parts are missing; the fix is on each line." },
   );
-}
-
-export function findProgram(name: string): string | null {
-  const dirs = (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]);
-  for (const dir of dirs) {
-    if (dir && existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
-  }
-  return null;
-}
-
-function readSysctl(name: string): string | null {
-  try {
-    return readFileSync(`/proc/sys/${name}`, "utf8").trim();
-  } catch {
-    return null;
-  }
 }

@@ -31,6 +31,11 @@ export function localAddresses(): LocalAddress[] {
   return found;
 }
 
+/** The interface called `on` ("eth1"), or the one holding the address `on`; undefined when there is none. */
+export function findInterface(on: string): LocalAddress | undefined {
+  return localAddresses().find((a) => a.name === on || a.address === on);
+}
+
 /** The words the receiver accepts for "let the kernel pick the interface" (INADDR_ANY). */
 export const ANY_INTERFACE = ["any", "0.0.0.0"] as const;
 

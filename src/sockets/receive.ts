@@ -12,7 +12,8 @@
 // they did not wait for would be easy to mistake for a real one.
 import { createSocket, RemoteInfo, Socket } from "node:dgram";
 import { abortError, Deadline, deadline, now } from "../util/deadline";
-import { bind, checkGroup, checkOptions, checkPort, closeSocket } from "./endpoint";
+import { bind, checkGroup, checkPort, closeSocket } from "./endpoint";
+import { checkOptions } from "../util/options";
 import { ArgumentError, checkInteger, checkSignal, checkTimeout } from "../util/errors";
 import { checkLocalAddress, isAnyInterface, localAddresses } from "./interfaces";
 

@@ -2,7 +2,9 @@
 // outgoing interface (IP_MULTICAST_IF), one datagram to (group, port), close.
 import { createSocket } from "node:dgram";
 import { now } from "../util/deadline";
-import { bind, checkBoolean, checkGroup, checkOptions, checkPayload, checkPort, closeSocket } from "./endpoint";
+import { bind, checkGroup, checkPayload, checkPort, closeSocket } from "./endpoint";
+import { checkOptions } from "../util/options";
+import { checkBoolean } from "../util/errors";
 import { checkInteger } from "../util/errors";
 import { checkLocalAddress } from "./interfaces";
 

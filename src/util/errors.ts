@@ -56,3 +56,9 @@ export function checkSignal(argument: string, value: unknown): AbortSignal | und
   }
   return value as AbortSignal;
 }
+
+/** Checks a true/false argument (a string "false" is not false). */
+export function checkBoolean(argument: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new ArgumentError(argument, value, "true or false");
+  return value;
+}

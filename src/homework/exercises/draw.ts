@@ -1,6 +1,7 @@
 // Drawing hidden cases: small helpers over a seeded 32-bit generator
 // (src/random.ts), so that the same seed always draws the same cases.
 import { formatIPv4 } from "../../addresses/address";
+import { MULTICAST_BASE } from "../../addresses/blocks";
 
 export type Rand = () => number;
 
@@ -25,7 +26,7 @@ export function shuffle<T>(rand: Rand, items: readonly T[]): T[] {
 
 /** A group anywhere in 224.0.0.0/4, as a number. */
 export function anyGroupNumber(rand: Rand): number {
-  return (0xe0000000 | (rand() & 0x0fffffff)) >>> 0;
+  return (MULTICAST_BASE | (rand() & 0x0fffffff)) >>> 0;
 }
 
 /** A group anywhere in 224.0.0.0/4. */
