@@ -1,6 +1,7 @@
 // The Internet checksum (RFC 1071): the ones' complement of the ones'
 // complement sum of 16-bit words. IPv4, UDP and IGMP all use it; a receiver
 // that sums a message including its checksum gets 0xffff when nothing changed.
+import type { Layer } from "./fields";
 
 /** The ones' complement sum of bytes[start, end) folded to 16 bits, added to `initial`. */
 export function onesSum(bytes: Uint8Array, start: number, end: number, initial = 0): number {
@@ -22,4 +23,25 @@ export function internetChecksum(bytes: Uint8Array, start: number, end: number, 
   let sum = onesSum(bytes, start, Math.min(at, end), initial);
   if (at + 2 < end) sum = onesSum(bytes, at + 2, end, sum);
   return ~sum & 0xffff;
+}
+
+/** A 16-bit value as four hex digits, as the dissector prints checksums. */
+export function hex4(n: number): string {
+  return n.toString(16).padStart(4, "0");
+}
+
+/**
+ * The verdict on a layer's checksum, said one way for IP, UDP and IGMP:
+ * "unverified" when `expected` could not be computed (bytes missing), else good,
+ * offloaded (when the caller saw the NIC's partial sum) or bad, a bad one also
+ * noted as the layer's problem.
+ */
+export function judgeChecksum(layer: Layer, found: number, expected: number | null, offloaded = false): void {
+  if (expected === null || Number.isNaN(found)) {
+    layer.check = { field: "chksum", status: "unverified", found };
+    return;
+  }
+  const status = expected === found ? "good" : offloaded ? "offloaded" : "bad";
+  layer.check = { field: "chksum", status, found, expected };
+  if (status === "bad") layer.addProblem(`bad checksum 0x${hex4(found)}, expected 0x${hex4(expected)}`);
 }

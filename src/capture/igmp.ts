@@ -3,45 +3,53 @@
 // are 12 bytes or more and v3 reports carry group records. Which header
 // applies is decided from the type and the length, as scapy's contrib does.
 import { formatIPv4 } from "../addresses/address";
-import { internetChecksum } from "./checksum";
+import { internetChecksum, judgeChecksum } from "./checksum";
 import { addressList, defineHeader, enumOf, HEX, INT, IPV4, IPV4_LIST, Layer, layersOf, LOAD } from "./fields";
-import { hex4 } from "./ipv4";
 
 export const IGMP_QUERY = 0x11;
 export const IGMP_V1_REPORT = 0x12;
 export const IGMP_V2_REPORT = 0x16;
 export const IGMP_V2_LEAVE = 0x17;
 export const IGMP_V3_REPORT = 0x22;
+export const MRD_ADVERTISEMENT = 0x30;
+export const MRD_SOLICITATION = 0x31;
+export const MRD_TERMINATION = 0x32;
 
 /** IGMPv1/v2 type names, as scapy's contrib prints them. */
 export const IGMP_TYPES: Readonly<Record<number, string>> = {
-  0x11: "Group Membership Query",
-  0x12: "Version 1 - Membership Report",
-  0x16: "Version 2 - Membership Report",
-  0x17: "Leave Group",
+  [IGMP_QUERY]: "Group Membership Query",
+  [IGMP_V1_REPORT]: "Version 1 - Membership Report",
+  [IGMP_V2_REPORT]: "Version 2 - Membership Report",
+  [IGMP_V2_LEAVE]: "Leave Group",
 };
 
 export const IGMPV3_TYPES: Readonly<Record<number, string>> = {
-  0x11: "Membership Query",
-  0x22: "Version 3 Membership Report",
-  0x30: "Multicast Router Advertisement",
-  0x31: "Multicast Router Solicitation",
-  0x32: "Multicast Router Termination",
+  [IGMP_QUERY]: "Membership Query",
+  [IGMP_V3_REPORT]: "Version 3 Membership Report",
+  [MRD_ADVERTISEMENT]: "Multicast Router Advertisement",
+  [MRD_SOLICITATION]: "Multicast Router Solicitation",
+  [MRD_TERMINATION]: "Multicast Router Termination",
 };
 
 /** IGMPv3 group record types, named as in RFC 3376 section 4.2.12. */
+export const MODE_IS_INCLUDE = 1;
+export const MODE_IS_EXCLUDE = 2;
+export const CHANGE_TO_INCLUDE_MODE = 3;
+export const CHANGE_TO_EXCLUDE_MODE = 4;
+export const ALLOW_NEW_SOURCES = 5;
+export const BLOCK_OLD_SOURCES = 6;
 export const RECORD_TYPES: Readonly<Record<number, string>> = {
-  1: "MODE_IS_INCLUDE",
-  2: "MODE_IS_EXCLUDE",
-  3: "CHANGE_TO_INCLUDE_MODE",
-  4: "CHANGE_TO_EXCLUDE_MODE",
-  5: "ALLOW_NEW_SOURCES",
-  6: "BLOCK_OLD_SOURCES",
+  [MODE_IS_INCLUDE]: "MODE_IS_INCLUDE",
+  [MODE_IS_EXCLUDE]: "MODE_IS_EXCLUDE",
+  [CHANGE_TO_INCLUDE_MODE]: "CHANGE_TO_INCLUDE_MODE",
+  [CHANGE_TO_EXCLUDE_MODE]: "CHANGE_TO_EXCLUDE_MODE",
+  [ALLOW_NEW_SOURCES]: "ALLOW_NEW_SOURCES",
+  [BLOCK_OLD_SOURCES]: "BLOCK_OLD_SOURCES",
 };
 
 /** Types that are IGMPv3 whatever their length (scapy's dispatch rule); a query is v3 when 12 bytes or longer. */
 export function isIGMPv3(type: number, length: number): boolean {
-  return type === IGMP_V3_REPORT || type === 0x30 || type === 0x31 || type === 0x32 || (type === IGMP_QUERY && length >= 12);
+  return type === IGMP_V3_REPORT || type === MRD_ADVERTISEMENT || type === MRD_SOLICITATION || type === MRD_TERMINATION || (type === IGMP_QUERY && length >= 12);
 }
 
 function withIP(l: Layer, text: string): string {
@@ -149,14 +157,7 @@ export const IGMPV3_ROUTER_ADVERTISEMENT = defineHeader({
 
 /** Verify an IGMP checksum (over the whole message, the IP payload [start, end)) and note it on the layer. */
 export function checkIGMP(igmp: Layer, end: number, complete: boolean): void {
-  const found = igmp.num("chksum");
-  if (!complete || Number.isNaN(found)) {
-    igmp.check = { field: "chksum", status: "unverified", found };
-    return;
-  }
-  const expected = internetChecksum(igmp.data, igmp.start, end, igmp.start + 2);
-  igmp.check = { field: "chksum", status: expected === found ? "good" : "bad", found, expected };
-  if (expected !== found) igmp.addProblem(`bad checksum 0x${hex4(found)}, expected 0x${hex4(expected)}`);
+  judgeChecksum(igmp, igmp.num("chksum"), complete ? internetChecksum(igmp.data, igmp.start, end, igmp.start + 2) : null);
 }
 
 /** RFC 3376 4.1.1: codes from 128 up are a floating-point number (mantissa and exponent) of tenths of a second. */
@@ -198,12 +199,12 @@ function groupMeaning(group: number, type: number): string {
 export function recordMeaning(type: number, sources: number): string {
   const none = sources === 0;
   switch (type) {
-    case 1: return none ? "a member of no source of it (not a member)" : "a member, for these sources only";
-    case 2: return none ? "a member, any source (the answer to a query)" : "a member, except for these sources";
-    case 3: return none ? "leave: include no source any more" : "change: now only these sources";
-    case 4: return none ? "join: exclude no source, so any source" : "change: every source but these";
-    case 5: return "add these sources";
-    case 6: return "drop these sources";
+    case MODE_IS_INCLUDE: return none ? "a member of no source of it (not a member)" : "a member, for these sources only";
+    case MODE_IS_EXCLUDE: return none ? "a member, any source (the answer to a query)" : "a member, except for these sources";
+    case CHANGE_TO_INCLUDE_MODE: return none ? "leave: include no source any more" : "change: now only these sources";
+    case CHANGE_TO_EXCLUDE_MODE: return none ? "join: exclude no source, so any source" : "change: every source but these";
+    case ALLOW_NEW_SOURCES: return "add these sources";
+    case BLOCK_OLD_SOURCES: return "drop these sources";
     default: return "";
   }
 }

@@ -1,7 +1,7 @@
 // The IPv4 header (RFC 791) and its options. IGMP messages carry the Router
 // Alert option (RFC 2113), so an IGMP packet's header is 24 bytes (ihl 6).
 import { describe } from "../addresses/blocks";
-import { internetChecksum } from "./checksum";
+import { internetChecksum, judgeChecksum } from "./checksum";
 import { defineHeader, enumOf, flagsOf, Header, HEX, INT, IPV4, Layer, layersOf, LOAD } from "./fields";
 
 /** Protocol numbers as scapy prints them (its names come from /etc/protocols). */
@@ -105,19 +105,10 @@ export const IP = defineHeader({
 
 /** Verify the header checksum (over the header only, options included) and note it on the layer. */
 export function checkIPv4(ip: Layer): void {
-  const found = ip.num("chksum");
-  if (ip.truncated || Number.isNaN(found)) {
-    ip.check = { field: "chksum", status: "unverified", found };
-    return;
-  }
-  const expected = internetChecksum(ip.data, ip.start, ip.start + ip.size, ip.start + 10);
-  ip.check = { field: "chksum", status: expected === found ? "good" : "bad", found, expected };
-  if (expected !== found) ip.addProblem(`bad checksum 0x${hex4(found)}, expected 0x${hex4(expected)}`);
+  const expected = ip.truncated ? null : internetChecksum(ip.data, ip.start, ip.start + ip.size, ip.start + 10);
+  judgeChecksum(ip, ip.num("chksum"), expected);
 }
 
-export function hex4(n: number): string {
-  return n.toString(16).padStart(4, "0");
-}
 
 function ihlMeaning(ihl: number): string {
   if (ihl < 5) return `${ihl} × 4 = ${ihl * 4} bytes: too short for an IPv4 header (20)`;

@@ -3,7 +3,7 @@
 // group, or anything else.
 import { isMulticastNumber } from "../addresses/blocks";
 import type { Packet } from "./dissect";
-import { IGMP_QUERY, IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT } from "./igmp";
+import { BLOCK_OLD_SOURCES, CHANGE_TO_INCLUDE_MODE, IGMP_QUERY, IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT, MODE_IS_INCLUDE } from "./igmp";
 import type { Layer } from "./fields";
 
 export const PACKET_KINDS = ["IGMP report", "IGMP leave", "IGMP query", "UDP to a group", "other"] as const;
@@ -34,5 +34,5 @@ export function packetKind(packet: Packet): PacketKind {
 /** A v3 record that ends membership: include-mode with no sources, or sources blocked. */
 export function recordIsLeave(record: Layer): boolean {
   const type = record.num("rtype");
-  return ((type === 1 || type === 3) && record.num("numsrc") === 0) || type === 6;
+  return ((type === MODE_IS_INCLUDE || type === CHANGE_TO_INCLUDE_MODE) && record.num("numsrc") === 0) || type === BLOCK_OLD_SOURCES;
 }

@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ArgumentError, checkSignal } from "../util/errors";
 import { abortError } from "../util/deadline";
-import { compiled } from "../lab/lab";
+import { compiled, labIsDown } from "../lab/lab";
 import { shellQuote } from "../util/shell";
 import type { Run, RunOptions } from "../lab/command";
 import type { HostSpec, Topology } from "../lab/topology";
@@ -83,7 +83,7 @@ export async function experiment(lab: LabLike, description: Experiment, options:
   if (typeof options !== "object" || options === null) throw new ArgumentError("options", options, "{ signal?, progress? } (or left out)");
   const signal = checkSignal("options.signal", options.signal);
   if (options.progress !== undefined && typeof options.progress !== "boolean") throw new ArgumentError("options.progress", options.progress, "true or false");
-  if (!lab.running) throw new Error("the lab is down: bring it up with `const lab = await mc.up()` first");
+  if (!lab.running) throw new Error(labIsDown());
   if (signal?.aborted) throw abortError(signal.reason, "the experiment");
 
   const epoch = process.hrtime.bigint();

@@ -37,6 +37,11 @@ export class LabError extends Error {
   }
 }
 
+/** What every part of the course says when it needs a lab and none is up (the reason, when one is known). */
+export function labIsDown(reason?: string): string {
+  return `the lab is down${reason ? ` (${reason})` : ""}: bring it up with \`const lab = await mc.up()\` first`;
+}
+
 /** The compiled file the lab runs inside itself, e.g. "lab/supervisor". */
 export function compiled(file: string): string {
   const path = join(courseRoot(), "dist", "src", `${file}.js`);
@@ -128,7 +133,7 @@ export class Lab {
     const id = this.nextId++;
     const run = new Run(id, namespace, command, this.user, this);
     if (!this.running) {
-      run.finish(null, null, false, `the lab is down${this.endedReason ? ` (${this.endedReason})` : ""}; run up() first`);
+      run.finish(null, null, false, labIsDown(this.endedReason));
       return run;
     }
     if (signal?.aborted) {

@@ -11,13 +11,13 @@ import { packetKind } from "../capture/kind";
 import { sniff } from "../capture/sniff";
 import { ArgumentError, checkTimeout } from "../util/errors";
 import { Host, LabReceiveResult } from "../lab/host";
-import { currentLab, Lab } from "../lab/lab";
+import { currentLab, Lab, labIsDown } from "../lab/lab";
 import { contains, parseCidr } from "../addresses/cidr";
 
 /** The lab that is up, or a clear error saying which cell to run. */
 export function requireLab(): Lab {
   const lab = currentLab();
-  if (!lab) throw new Error("no lab is up: run the cell with `const lab = await mc.up()` first");
+  if (!lab) throw new Error(labIsDown());
   return lab;
 }
 
