@@ -6,13 +6,14 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync }
 import { join, relative } from "node:path";
 import { createHash } from "node:crypto";
 import { ROOT } from "./jupyter";
+import { linkCourse } from "./course-link";
 
 /** The folders of the course a kernel loads code from. */
 const COPIED = ["src", "dist"];
 
 export interface CourseCopy {
   root: string;
-  /** Where the graded notebook goes and the kernel runs (it holds `mcast`, a link to ../src). */
+  /** Where the graded notebook goes and the kernel runs (its node_modules/mcast-lab is the copy). */
   notebooks: string;
   /** Every copied file's digest right after copying, by path relative to root. */
   baseline: Map<string, string>;
@@ -22,11 +23,13 @@ export interface CourseCopy {
 export function copyCourse(dir: string): CourseCopy {
   mkdirSync(dir, { recursive: true });
   cpSync(join(ROOT, "package.json"), join(dir, "package.json"));
-  for (const folder of COPIED) cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
+  // Times kept: the build must stay newer than its sources, or the import says it is stale.
+  for (const folder of COPIED) cpSync(join(ROOT, folder), join(dir, folder), { recursive: true, preserveTimestamps: true });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   const notebooks = join(dir, "notebooks");
   mkdirSync(notebooks);
-  symlinkSync("../src", join(notebooks, "mcast"));
+  // mcast-lab is this copy, so the kernel runs the copied build.
+  linkCourse(notebooks, dir);
   return { root: dir, notebooks, baseline: snapshot(dir) };
 }
 
@@ -59,7 +62,7 @@ export function changesIn(copy: CourseCopy, ignore: string[]): string[] {
   for (const [path, sum] of now) if (copy.baseline.get(path) !== sum) changed.push(path);
   for (const path of copy.baseline.keys()) if (!now.has(path)) changed.push(path);
   for (const entry of readdirSync(copy.notebooks)) {
-    if (entry === "mcast" || ignore.includes(entry)) continue;
+    if (entry === "node_modules" || ignore.includes(entry)) continue;
     changed.push(join("notebooks", entry));
   }
   return changed.sort();

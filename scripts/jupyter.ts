@@ -1,6 +1,6 @@
 // Finding Jupyter on this machine and registering the course's kernel in a
 // project-local data folder, so that the user's own kernels are never touched.
-import { spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -60,6 +60,12 @@ export function findFrontend(): Frontend | null {
   return null;
 }
 
+/**
+ * Jupyter's default hidden files plus node_modules: notebooks/node_modules holds
+ * the link through which the notebooks import the course, not a student's file.
+ */
+export const HIDE_GLOBS = ["node_modules", "__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.so", "*.dylib", "*~"].map((g) => `--ContentsManager.hide_globs=${g}`);
+
 /** The command that installs Jupyter on this system, for the error message. */
 export function jupyterInstallHint(): string {
   if (existsSync("/usr/bin/apt-get")) return "sudo apt-get install jupyter-notebook   (Debian/Ubuntu; or: pip install jupyterlab)";
@@ -93,8 +99,10 @@ export function findNbclientPython(): string | null {
  * Once stopping, the server's log stays ours: Debian's Notebook 6.4 prints a
  * harmless traceback while shutting down (a jupyter_client event-loop bug).
  */
-export function serveUntilStopped(command: string, args: string[]): void {
+export function serveUntilStopped(command: string, args: string[], companions: ChildProcess[] = []): void {
   const child = spawn(command, args, { env: jupyterEnv(), stdio: ["inherit", "inherit", "pipe"] });
+  // What runs beside the server (the build watcher) stops with it.
+  const stopCompanions = () => companions.forEach((c) => c.exitCode === null && c.kill("SIGTERM"));
   let stopping = false;
   child.stderr!.on("data", (chunk: Buffer) => {
     if (!stopping) process.stderr.write(chunk);
@@ -106,5 +114,8 @@ export function serveUntilStopped(command: string, args: string[]): void {
       if (child.exitCode === null) child.kill("SIGTERM");
     });
   }
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  child.on("exit", (code, signal) => {
+    stopCompanions();
+    process.exit(code ?? (signal ? 0 : 1));
+  });
 }

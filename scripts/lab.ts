@@ -5,7 +5,8 @@
 // stops it and its kernels.
 import { spawnSync } from "node:child_process";
 import { ensureLabApp, PYTHON } from "./browser/lab-app";
-import { installKernelSpec, NOTEBOOKS, serveUntilStopped } from "./jupyter";
+import { HIDE_GLOBS, installKernelSpec, NOTEBOOKS, serveUntilStopped } from "./jupyter";
+import { watchBuild } from "./build-watch";
 
 async function main(): Promise<void> {
   const check = spawnSync(PYTHON, ["-c", "import jupyterlab_server, jupyter_server"], { timeout: 20_000 });
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   const app = await ensureLabApp((line) => console.log(`mcast-lab: ${line}`));
   console.log(`mcast-lab: JupyterLab front end ${app.built ? `built in ${app.seconds.toFixed(0)} s` : "from the cache"}: ${app.dir}`);
   const extra = process.argv.slice(2);
-  serveUntilStopped(PYTHON, [app.main, `--ServerApp.root_dir=${NOTEBOOKS}`, "--ServerApp.ip=127.0.0.1", ...(process.getuid?.() === 0 ? ["--ServerApp.allow_root=True"] : []), ...extra]);
+  const watcher = watchBuild((line) => console.log(`mcast-lab: ${line}`));
+  serveUntilStopped(PYTHON, [app.main, `--ServerApp.root_dir=${NOTEBOOKS}`, "--ServerApp.ip=127.0.0.1", ...HIDE_GLOBS, ...(process.getuid?.() === 0 ? ["--ServerApp.allow_root=True"] : []), ...extra], [watcher]);
 }
 
 main().catch((err) => {

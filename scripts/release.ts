@@ -14,6 +14,7 @@ import { basename, join, resolve } from "node:path";
 import { BEGIN_HIDDEN, BEGIN_SOLUTION, clearSolution, CODE_STUB, END_HIDDEN, END_SOLUTION, exercisesOf, hiddenTestLines, readSolutions, STUB_MARK } from "./exercises";
 import { seedFrom } from "../src/util/random";
 import { NOTEBOOKS, ROOT } from "./jupyter";
+import { linkCourse } from "./course-link";
 import { cellSource, Notebook, readNotebook, sourceLines, writeNotebook } from "./notebook";
 
 /** The student version of a notebook; throws if an answer is not the stub. */
@@ -89,10 +90,8 @@ function writeNbgraderCourse(dir: string, files: string[]): void {
     const assignment = join(root, "source", name);
     mkdirSync(assignment, { recursive: true });
     writeNotebook(join(assignment, `${name}.ipynb`), nbgraderSource(student, name, solutions));
-    // The notebooks import the module as ./mcast/index, beside them.
-    const link = join(assignment, "mcast");
-    if (existsSync(link)) rmSync(link, { force: true });
-    symlinkSync(join(ROOT, "src"), link);
+    // The notebooks import the course as the package mcast-lab.
+    linkCourse(assignment);
     console.log(`release: ${join(assignment, `${name}.ipynb`)}`);
   }
   writeFileSync(join(root, "nbgrader_config.py"), nbgraderConfig(root));
@@ -139,6 +138,7 @@ function main(): void {
   }
   // The pages notebook 0 links to go with the notebooks.
   if (outDir) {
+    linkCourse(outDir);
     for (const page of COURSE_PAGES) {
       copyFileSync(join(NOTEBOOKS, page), join(outDir, page));
       console.log(`release: ${join(outDir, page)}`);

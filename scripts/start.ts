@@ -2,7 +2,8 @@
 // folder and open the notebooks in the best front end this machine has.
 // Ctrl-C stops the server, which shuts its kernels down (and each kernel
 // exits by itself if the server is killed; see tslab-kernel.cjs).
-import { findFrontend, installKernelSpec, jupyterInstallHint, NOTEBOOKS, serveUntilStopped } from "./jupyter";
+import { findFrontend, HIDE_GLOBS, installKernelSpec, jupyterInstallHint, NOTEBOOKS, serveUntilStopped } from "./jupyter";
+import { watchBuild } from "./build-watch";
 
 function main(): void {
   const extra = process.argv.slice(2);
@@ -20,7 +21,8 @@ function main(): void {
   // Jupyter refuses to start as root unless told; a classroom VM or a
   // container often is root.
   const asRoot = process.getuid?.() === 0 && !extra.includes("--allow-root") ? ["--allow-root"] : [];
-  serveUntilStopped(frontend.jupyter, [frontend.app, `--notebook-dir=${NOTEBOOKS}`, ...asRoot, ...extra]);
+  const watcher = watchBuild((line) => console.log(`mcast-lab: ${line}`));
+  serveUntilStopped(frontend.jupyter, [frontend.app, `--notebook-dir=${NOTEBOOKS}`, ...HIDE_GLOBS, ...asRoot, ...extra], [watcher]);
 }
 
 main();

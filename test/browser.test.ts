@@ -20,6 +20,7 @@ import { BrowserStuck, CLASSIC_NOTEBOOK, JUPYTERLAB, notebookUnderTest, runFirst
 import { CHROMIUM, ensureLabApp, LabApp, PYTHON } from "../scripts/browser/lab-app";
 import { CLASSIC_JUPYTER, JupyterServer, startClassic, startLab } from "../scripts/browser/servers";
 import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
+import { linkCourse } from "../scripts/course-link";
 import { Notebook, readNotebook, sourceLines, writeNotebook } from "../scripts/notebook";
 
 const ARTIFACTS = join(ROOT, "test-artifacts", "browser");
@@ -51,10 +52,6 @@ function needPieces(): void {
 // lands in the repository), with the links a notebook needs beside it, and
 // a folder of deliberately broken notebooks.
 let course = "";
-function linkCourse(dir: string): void {
-  symlinkSync(join(ROOT, "src"), join(dir, "mcast"));
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-}
 
 let labApp: Promise<LabApp> | undefined;
 function theLabApp(t?: TestContext): Promise<LabApp> {
@@ -83,7 +80,7 @@ function brokenNotebooks(): Array<[string, Notebook]> {
   const start = readNotebook(join(NOTEBOOKS, "00-start-here.ipynb"));
   const code = (source: string) => ({ cell_type: "code" as const, metadata: {}, source: sourceLines(source), outputs: [], execution_count: null });
   const notebook = (...sources: string[]): Notebook => ({ ...start, cells: sources.map(code) });
-  const preflight = 'import * as mc from "./mcast/index";\nmc.preflight();\n';
+  const preflight = 'import * as mc from "mcast-lab";\nmc.preflight();\n';
   return [
     ["broken-cell.ipynb", notebook(preflight, 'throw new Error("deliberately broken: this cell throws");\n', "mc.show({ marks: [] });\n")],
     [

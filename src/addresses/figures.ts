@@ -1,6 +1,6 @@
 // Figures for notebook 1: where multicast sits in the IPv4 space, and which
 // bits of a group survive into its Ethernet address.
-import * as Plot from "@observablehq/plot";
+import { Plot } from "../util/plot-library";
 import { formatIPv4, IPv4 } from "./address";
 import { groupNumber } from "./blocks";
 import { plot } from "../util/display";

@@ -1,7 +1,7 @@
 // A capture over time: one row per interface, one mark per packet, coloured
 // by what it is (IGMP report, leave, query, UDP to a group, other), so a
 // join on the wrong NIC shows up as a report on the wrong row.
-import * as Plot from "@observablehq/plot";
+import { Plot } from "../util/plot-library";
 import { plot } from "../util/display";
 import { ArgumentError } from "../util/errors";
 import { Packet } from "./dissect";

@@ -2,7 +2,7 @@
 // receiver x group matrix), when (a timeline of every datagram, with gaps
 // where they were lost), how late (latency distributions), and loss against
 // sending rate for two receive buffers (from lossSweep()).
-import * as Plot from "@observablehq/plot";
+import { Plot } from "../util/plot-library";
 import { plot } from "../util/display";
 import { ArgumentError } from "../util/errors";
 import { DeliveryResult } from "./results";

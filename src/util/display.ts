@@ -3,8 +3,9 @@
 // server-side with jsdom, and small tables. Outside a kernel (tests, the
 // command line) the same calls return their markup and print plain text, so
 // nothing here needs Jupyter to be tested.
-import * as Plot from "@observablehq/plot";
-import { JSDOM } from "jsdom";
+import type * as PlotTypes from "@observablehq/plot";
+import type { JSDOM as JSDOMClass } from "jsdom";
+import { Plot } from "./plot-library";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
@@ -13,12 +14,14 @@ let sharedDocument: Document | undefined;
 
 /** The jsdom document every figure is drawn into (Plot needs a DOM). */
 export function figureDocument(): Document {
+  // Required here, not on import: jsdom takes ~0.7 s to load.
+  const { JSDOM } = require("jsdom") as { JSDOM: typeof JSDOMClass };
   sharedDocument ??= new JSDOM("<!DOCTYPE html><body></body>").window.document;
   return sharedDocument;
 }
 
 /** Plot.plot with the server-side document filled in. */
-export function plot(options: Plot.PlotOptions): SVGSVGElement | HTMLElement {
+export function plot(options: PlotTypes.PlotOptions): SVGSVGElement | HTMLElement {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`plot(options): options must be an Observable Plot options object, got ${describeValue(options)}`);
   }
@@ -36,7 +39,7 @@ export interface Shown {
  * <svg> in it gets its xmlns, without which JupyterLab (which shows SVG as an
  * image) and exported HTML show nothing.
  */
-export function render(figure: Element | Plot.PlotOptions): Shown {
+export function render(figure: Element | PlotTypes.PlotOptions): Shown {
   const element = isElement(figure) ? figure : plot(figure);
   const tag = element.tagName.toLowerCase();
   if (tag !== "svg" && tag !== "figure") {
@@ -54,7 +57,7 @@ export function render(figure: Element | Plot.PlotOptions): Shown {
 }
 
 /** Show a figure in the cell: `show(Plot.plot(...))` or `show({ marks: [...] })`. */
-export function show(figure: Element | Plot.PlotOptions): void {
+export function show(figure: Element | PlotTypes.PlotOptions): void {
   const shown = render(figure);
   emit(shown.mime, shown.markup, `[figure: ${shown.markup.length} bytes of ${shown.mime}]`);
 }
