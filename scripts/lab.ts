@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { ensureLabApp, PYTHON } from "./browser/lab-app";
 import { HIDE_GLOBS, installKernelSpec, NOTEBOOKS, serveUntilStopped } from "./jupyter";
 import { watchBuild } from "./build-watch";
+import { writeDocsIfMissing } from "./docs";
 
 async function main(): Promise<void> {
   const check = spawnSync(PYTHON, ["-c", "import jupyterlab_server, jupyter_server"], { timeout: 20_000 });
@@ -18,8 +19,9 @@ async function main(): Promise<void> {
   const app = await ensureLabApp((line) => console.log(`mcast-lab: ${line}`));
   console.log(`mcast-lab: JupyterLab front end ${app.built ? `built in ${app.seconds.toFixed(0)} s` : "from the cache"}: ${app.dir}`);
   const extra = process.argv.slice(2);
-  const watcher = watchBuild((line) => console.log(`mcast-lab: ${line}`));
-  serveUntilStopped(PYTHON, [app.main, `--ServerApp.root_dir=${NOTEBOOKS}`, "--ServerApp.ip=127.0.0.1", ...HIDE_GLOBS, ...(process.getuid?.() === 0 ? ["--ServerApp.allow_root=True"] : []), ...extra], [watcher]);
+  const say = (line: string) => console.log(`mcast-lab: ${line}`);
+  const companions = [watchBuild(say), writeDocsIfMissing(say)].filter((c) => c !== null);
+  serveUntilStopped(PYTHON, [app.main, `--ServerApp.root_dir=${NOTEBOOKS}`, "--ServerApp.ip=127.0.0.1", ...HIDE_GLOBS, ...(process.getuid?.() === 0 ? ["--ServerApp.allow_root=True"] : []), ...extra], companions);
 }
 
 main().catch((err) => {

@@ -4,6 +4,7 @@
 // exits by itself if the server is killed; see tslab-kernel.cjs).
 import { findFrontend, HIDE_GLOBS, installKernelSpec, jupyterInstallHint, NOTEBOOKS, serveUntilStopped } from "./jupyter";
 import { watchBuild } from "./build-watch";
+import { writeDocsIfMissing } from "./docs";
 
 function main(): void {
   const extra = process.argv.slice(2);
@@ -21,8 +22,9 @@ function main(): void {
   // Jupyter refuses to start as root unless told; a classroom VM or a
   // container often is root.
   const asRoot = process.getuid?.() === 0 && !extra.includes("--allow-root") ? ["--allow-root"] : [];
-  const watcher = watchBuild((line) => console.log(`mcast-lab: ${line}`));
-  serveUntilStopped(frontend.jupyter, [frontend.app, `--notebook-dir=${NOTEBOOKS}`, ...HIDE_GLOBS, ...asRoot, ...extra], [watcher]);
+  const say = (line: string) => console.log(`mcast-lab: ${line}`);
+  const companions = [watchBuild(say), writeDocsIfMissing(say)].filter((c) => c !== null);
+  serveUntilStopped(frontend.jupyter, [frontend.app, `--notebook-dir=${NOTEBOOKS}`, ...HIDE_GLOBS, ...asRoot, ...extra], companions);
 }
 
 main();

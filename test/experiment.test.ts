@@ -10,7 +10,7 @@ import { render } from "../src/util/display";
 import { down, Lab, up } from "../src/lab/lab";
 import { latencySummary, Tally } from "../src/experiment/accounting";
 import { HEADER_BYTES, readHeader, stampHeader, writeHeader } from "../src/experiment/datagram";
-import { checkExperiment, Experiment } from "../src/experiment/describe";
+import { checkExperiment, Experiment } from "../src/experiment/description";
 import { latencyFigure, lossFigure, matrixFigure, timelineFigure } from "../src/experiment/figures";
 import { predictDelivery } from "../src/homework/exercises/delivery";
 import { DeliveryResult } from "../src/experiment/results";

@@ -29,6 +29,7 @@ export function notMulticastNote(a: number): string {
 /** What a group argument must be, said the same way by every function that takes one. */
 export const GROUP_EXPECTED = "a multicast address in 224.0.0.0/4 (top 4 bits 1110: 224.0.0.0 to 239.255.255.255)";
 
+/** A named block of 224.0.0.0/4 from IANA's registry: its range, reference and what it means for a sender. */
 export interface MulticastBlock {
   name: string;
   first: string;

@@ -4,6 +4,7 @@
 import { addressNumber, binary, formatIPv4, ipv4Problem, IPv4, tryParseIPv4 } from "./address";
 import { ArgumentError } from "../util/errors";
 
+/** A CIDR range: the address as written, its network, prefix length, mask and last address. */
 export interface Cidr {
   /** The address as written; it may have host bits set ("224.1.1.5/4"). */
   address: number;
@@ -74,6 +75,7 @@ export function contains(cidr: Cidr | string, address: IPv4): boolean {
   return ((a & c.mask) >>> 0) === c.network;
 }
 
+/** One step of explainContains(): a value in dotted decimal and in binary. */
 export interface ContainsRow {
   step: string;
   dotted: string;

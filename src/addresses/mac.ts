@@ -60,6 +60,7 @@ export function macToGroups(mac: string | Uint8Array): string[] {
   return groups;
 }
 
+/** One step of explainGroupToMac(): its text and its bits. */
 export interface MacRow {
   step: string;
   text: string;

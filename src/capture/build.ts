@@ -17,6 +17,7 @@ export const ROUTER_ALERT = Uint8Array.of(0x94, 0x04, 0x00, 0x00);
 /** Ethernet's minimum frame without its CRC: shorter frames are padded with zeros. */
 export const MIN_FRAME = 60;
 
+/** The Ethernet and IPv4 fields of a frame to build (addresses, TTL, and optional header values). */
 export interface FrameSpec {
   src: IPv4;
   dst: IPv4;
@@ -78,6 +79,7 @@ export function ipv4Frame(spec: FrameSpec & { proto: number; payload: Uint8Array
   return frame;
 }
 
+/** A UDP datagram to build: ports and payload, on top of a FrameSpec. */
 export interface UdpSpec extends FrameSpec {
   sport: number;
   dport: number;
@@ -123,6 +125,7 @@ export function igmpMessage(type: number, group: IPv4, maxResponse = 0): Uint8Ar
   return m;
 }
 
+/** An IGMPv3 query to build: the group asked about (0.0.0.0 for all), max response time, S flag, QRV, QQIC and sources. */
 export interface V3QuerySpec {
   /** 0.0.0.0 (default) for a general query. */
   group?: IPv4;
@@ -149,6 +152,7 @@ export function igmpV3Query(spec: V3QuerySpec = {}): Uint8Array {
   return m;
 }
 
+/** One IGMPv3 group record: its type, group and sources. */
 export interface GroupRecordSpec {
   /** 1..6, or its name: "CHANGE_TO_EXCLUDE_MODE" is a join, "CHANGE_TO_INCLUDE_MODE" with no sources a leave. */
   type: number | string;

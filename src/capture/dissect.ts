@@ -16,6 +16,7 @@ import { PADDING, RAW } from "./payload";
 import { LINKTYPE, PcapRecord, readPcap } from "./pcap";
 import { checkUDP, UDP } from "./udp";
 
+/** How dissect() reads a frame: its link type, and the capture's time, interface and original length. */
 export interface DissectOptions {
   /** What the bytes start with (default LINKTYPE.ETHERNET). */
   linktype?: number;
@@ -52,6 +53,7 @@ export class Packet {
     return undefined;
   }
 
+  /** Does the packet have this layer ("IP", "UDP", "IGMP"...)? */
   has(name: string): boolean {
     return this.layer(name) !== undefined;
   }
@@ -110,6 +112,7 @@ export class Packet {
     return rows;
   }
 
+  /** The packet's one-line summary, as scapy's summary() prints it. */
   toString(): string {
     return this.summary();
   }
@@ -119,6 +122,7 @@ export class Packet {
     return { time: this.time, iface: this.iface, length: this.bytes.length, summary: this.summary() };
   }
 
+  /** What a notebook cell shows for a packet: its summary. */
   [inspect](): string {
     return `Packet ${this.summary()}`;
   }

@@ -322,6 +322,7 @@ export class Layer {
     if (start + this.size > limit) this.addProblem(`truncated: ${Math.max(0, limit - start)} of ${this.size} bytes`);
   }
 
+  /** Note something wrong with this layer (a bad checksum, a truncation). */
   addProblem(text: string): void {
     // Most layers have none: they share one empty list instead of allocating their own.
     this.problems = [...this.problems, text];

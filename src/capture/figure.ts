@@ -7,6 +7,7 @@ import { ArgumentError } from "../util/errors";
 import { Packet } from "./dissect";
 import { PACKET_KINDS, packetKind } from "./kind";
 
+/** What captureFigure() draws: its title and width, the time it starts from, and the interfaces as rows. */
 export interface CaptureFigureOptions {
   title?: string;
   width?: number;

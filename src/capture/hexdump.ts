@@ -6,6 +6,7 @@ import { ArgumentError } from "../util/errors";
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, "0") + " ");
 const TEXT = Array.from({ length: 256 }, (_, i) => (i < 32 || i >= 127 ? "." : String.fromCharCode(i)));
 
+/** Bytes as scapy's hexdump() prints them: offset, 16 bytes in hex, and their text. */
 export function hexdump(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError("bytes", bytes, "a Uint8Array (or Buffer) of the frame's bytes");
   const lines: string[] = [];

@@ -6,9 +6,12 @@ import type { Packet } from "./dissect";
 import { BLOCK_OLD_SOURCES, CHANGE_TO_INCLUDE_MODE, IGMP_QUERY, IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT, MODE_IS_INCLUDE } from "./igmp";
 import type { Layer } from "./fields";
 
+/** The kinds of packet the course tells apart in a capture. */
 export const PACKET_KINDS = ["IGMP report", "IGMP leave", "IGMP query", "UDP to a group", "other"] as const;
+/** One of PACKET_KINDS. */
 export type PacketKind = (typeof PACKET_KINDS)[number];
 
+/** What a packet is for the course: an IGMP report, leave or query, a UDP datagram to a group, or other. */
 export function packetKind(packet: Packet): PacketKind {
   const v2 = packet.layer("IGMP");
   if (v2) {

@@ -7,6 +7,7 @@ import { addressList } from "./fields";
 import { IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT, RECORD_TYPES } from "./igmp";
 import { recordIsLeave } from "./kind";
 
+/** One membership change read off the wire: who joined or left which group, when, with which record. */
 export interface Membership {
   /** The host that sent the report or leave (the IP source). */
   source: string;

@@ -26,6 +26,7 @@ const RECORD_HEADER = 16;
 /** libpcap refuses records longer than this unless the snapshot length is larger: a longer one means a corrupt file. */
 const MAX_RECORD = 262144;
 
+/** A pcap file's global header: version, snapshot length, link type and time resolution. */
 export interface PcapHeader {
   /** Byte order the writer used. */
   littleEndian: boolean;
@@ -38,6 +39,7 @@ export interface PcapHeader {
   linktype: number;
 }
 
+/** One captured frame: its time, its length on the wire and the bytes captured. */
 export interface PcapRecord {
   /** 0 for the file's first packet. */
   index: number;
@@ -53,6 +55,7 @@ export interface PcapRecord {
   linktype: number;
 }
 
+/** A pcap file read whole: its header and its records. */
 export interface PcapFile {
   header: PcapHeader;
   records: PcapRecord[];
@@ -166,6 +169,7 @@ function notPcap(bytes: Uint8Array, why: string): ArgumentError {
   return new ArgumentError("bytes", bytes, "a pcap file, starting with the magic number a1b2c3d4 or a1b23c4d in either byte order", why);
 }
 
+/** How writePcap() writes: link type, snapshot length, nanosecond times and byte order. */
 export interface PcapWriteOptions {
   /** What each packet starts with (default LINKTYPE.ETHERNET). */
   linktype?: number;

@@ -27,6 +27,7 @@ export interface SniffRun {
   kill(signal?: "SIGINT" | "SIGTERM" | "SIGKILL"): void;
 }
 
+/** A capture: the interface, the tcpdump filter, how many packets, the deadline, and a pcap file to keep. */
 export interface SniffOptions {
   /** The interface to capture on ("eth1"), or "any" (default). */
   iface?: string;
@@ -41,6 +42,7 @@ export interface SniffOptions {
   file?: string;
 }
 
+/** What a capture caught: the host and interface, its packets dissected, the pcap bytes, and whether it timed out. */
 export interface SniffResult {
   host: string;
   iface: string;
@@ -252,6 +254,7 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** What waitForQuiet() waits for: an interface, a filter, how long it must stay quiet, and a deadline. */
 export interface QuietOptions {
   /** The interface to listen on (default "any"). */
   iface?: string;

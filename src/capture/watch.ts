@@ -7,6 +7,7 @@ import type { Host } from "../lab/host";
 import type { Packet } from "./dissect";
 import { sniff } from "./sniff";
 
+/** What watchCall() captures around a call: filter, interfaces and deadline. */
 export interface WatchOptions {
   /** A tcpdump filter for what to catch, e.g. "udp and dst host 224.1.1.5". */
   filter: string;
@@ -17,6 +18,7 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
+/** A call watched from outside: what it returned, the packets it caused, the sockets it left open. */
 export interface Watched {
   /** What the function returned. */
   value: unknown;

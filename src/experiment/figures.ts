@@ -8,6 +8,7 @@ import { ArgumentError } from "../util/errors";
 import { DeliveryResult } from "./results";
 import type { SweepRow } from "./sweep";
 
+/** Options shared by the experiment figures: title and width. */
 export interface FigureOptions {
   title?: string;
   width?: number;

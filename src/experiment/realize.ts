@@ -17,7 +17,7 @@ import { compiled, labIsDown } from "../lab/lab";
 import { shellQuote } from "../util/shell";
 import type { Run, RunOptions } from "../lab/command";
 import type { HostSpec, Topology } from "../lab/topology";
-import { checkExperiment, Experiment, ResolvedExperiment } from "./describe";
+import { checkExperiment, Experiment, ResolvedExperiment } from "./description";
 import { progressLine } from "./progress";
 import { AGENT_PREFIX, AgentMessage, Job } from "./runner-agent-protocol";
 import { buildResult, DeliveryResult, ReceiverOutcome, SenderOutcome } from "./results";
@@ -37,6 +37,7 @@ export interface HostLike {
   run(command: string, options?: RunOptions): Run;
 }
 
+/** How experiment() runs: live progress in the cell, and an AbortSignal. */
 export interface ExperimentOptions {
   /** Aborting it stops every agent at once; the experiment then rejects with an AbortError. */
   signal?: AbortSignal;

@@ -6,8 +6,9 @@
 import { inspect } from "node:util";
 import { ArgumentError } from "../util/errors";
 import type { GroupSummary, LatencySummary, SeqRun, TallySummary } from "./accounting";
-import type { ResolvedExperiment } from "./describe";
+import type { ResolvedExperiment } from "./description";
 
+/** One receiver and group of an experiment: sent, received, lost, duplicates, out of order, latency. */
 export interface DeliveryRow {
   receiver: string;
   host: string;
@@ -38,6 +39,7 @@ export interface DeliveryRow {
   note: string;
 }
 
+/** One sender of an experiment: what it sent, how fast, and its errors. */
 export interface SenderRow {
   sender: string;
   host: string;
@@ -97,6 +99,7 @@ const ROW_COLUMNS: Array<keyof DeliveryRow> = [
   "p50Ms", "p99Ms", "maxMs", "rcvbufErrors", "receiveBuffer", "note",
 ];
 
+/** What an experiment delivered: a row per receiver and group, a row per sender, and the details. */
 export class DeliveryResult {
   constructor(
     readonly description: ResolvedExperiment,
@@ -138,6 +141,7 @@ export class DeliveryResult {
     return out;
   }
 
+  /** What a notebook cell shows for a result: its table as text. */
   [inspect.custom](): string {
     const total = this.senders.reduce((sum, s) => sum + s.sent, 0);
     const lines = this.rows.filter((r) => r.sent > 0 || r.joined).map((r) => `  ${r.receiver} ${r.group}: ${r.received}/${r.sent}${!r.joined ? " (not joined)" : r.lost ? `, ${r.lost} lost` : ""}${r.note ? ` (${r.note})` : ""}`);

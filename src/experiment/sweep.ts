@@ -8,6 +8,7 @@ import { checkOptions } from "../util/options";
 import { progressLine } from "./progress";
 import { experiment, LabLike } from "./realize";
 
+/** What lossSweep() varies: the sending rates and the receive buffers. */
 export interface SweepOptions {
   /** The sending host, e.g. "midwood". */
   from: string;
@@ -29,6 +30,7 @@ export interface SweepOptions {
   progress?: boolean;
 }
 
+/** One point of a sweep: rate, receive buffer, and the loss measured. */
 export interface SweepRow {
   /** The receive buffer, as a label: "default (212,992 B)" or "4,194,304 B". */
   buffer: string;

@@ -8,6 +8,7 @@ export const DEFAULT_RUN_TIMEOUT_MS = 10_000;
 /** Between the deadline's SIGINT (a Ctrl-C) and the SIGKILL that follows. */
 export const GRACE_MS = 500;
 
+/** A command's deadline and AbortSignal. */
 export interface RunOptions {
   /** Killed at this deadline (SIGINT, then SIGKILL); default 10 s. */
   timeoutMs?: number;
@@ -21,6 +22,7 @@ export interface RunOptions {
   cwd?: string;
 }
 
+/** How a command ended: exit code or signal, its output, whether the deadline killed it. */
 export interface RunResult {
   host: string;
   command: string;
@@ -44,6 +46,7 @@ export interface RunLink {
   kill(id: number, signal: KillSignal): void;
 }
 
+/** A command running in a lab host: its lines as they come, its output so far, how it ended, and kill(). */
 export class Run {
   readonly started = Date.now();
   /** Output in the order it came, for transcripts. */

@@ -8,11 +8,13 @@ import type { Calling } from "./host";
 
 type Program = (...args: never[]) => unknown;
 
+/** The student's two programs the demonstration runs: sendTo and receiveOne. */
 export interface Programs {
   sendTo: Program;
   receiveOne: Program;
 }
 
+/** One step of the lecture's demonstration run with the student's functions: the host, what it ran, and the result. */
 export interface DemonstrationRow {
   host: string;
   ran: string;

@@ -37,8 +37,11 @@ export class CommandError extends Error {
  * its errors come back as they are). A signal stays on this side.
  */
 export type LabSendOptions = SendOptions;
+/** host.send()'s result: send()'s, brought back from the host. */
 export type LabSendResult = SendResult;
+/** host.receive()'s options: receive()'s, run inside the host. */
 export type LabReceiveOptions = ReceiveOptions;
+/** host.receive()'s result: receive()'s, brought back from the host. */
 export type LabReceiveResult = ReceiveResult;
 
 /** A receive() running in a host: await it for the result. */
@@ -63,6 +66,7 @@ export interface Calling extends PromiseLike<CallResult> {
   cancel(): void;
 }
 
+/** What host.call() got back: the function's value and how long it took in the host. */
 export interface CallResult {
   /** What the function returned (as JSON data). */
   value: unknown;
@@ -70,6 +74,7 @@ export interface CallResult {
   ms: number;
 }
 
+/** How host.call() runs a function: deadline, how long to hold after the result, AbortSignal. */
 export interface CallOptions {
   /** The function must finish within this (default 5000 ms). */
   timeoutMs?: number;
@@ -83,6 +88,7 @@ const AGENT_SLACK_MS = 10_000;
 /** receive()'s own default wait (src/receive.ts). */
 const RECEIVE_DEFAULT_MS = 3_000;
 
+/** One host of a lab (a network namespace): run commands, send and receive, call a function, read its state. */
 export class Host {
   constructor(
     readonly name: string,

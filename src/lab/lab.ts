@@ -18,6 +18,7 @@ import { lectureTopology, resolveTopology, Resolved, Topology } from "./topology
 import { userNamespaceFix } from "./user-namespaces";
 import { courseRoot } from "../util/course-root";
 
+/** How up() builds the lab: in a user namespace or as root, and its deadline. */
 export interface UpOptions extends PlanOptions {
   /**
    * Build the lab inside a user namespace of its own. Default: yes unless
@@ -49,6 +50,7 @@ export function compiled(file: string): string {
   return path;
 }
 
+/** A topology brought up in network namespaces: its hosts, the commands that built it, and down(). */
 export class Lab {
   readonly topology: Topology;
   readonly plan: Plan;

@@ -34,6 +34,7 @@ export interface NetworkSpec {
   about?: string;
 }
 
+/** One interface of a host: its name, the network it plugs into, its address and MAC. */
 export interface InterfaceSpec {
   /** The name inside the host, e.g. "eth1". */
   name: string;
@@ -45,6 +46,7 @@ export interface InterfaceSpec {
   mac?: string;
 }
 
+/** One extra route of a host: a destination and the interface or gateway it goes by. */
 export interface RouteSpec {
   /** "default", a range such as "224.0.0.0/4", or one address. */
   to: string;
@@ -54,6 +56,7 @@ export interface RouteSpec {
   dev?: string;
 }
 
+/** One host of a topology: its name, interfaces, default route and extra routes. */
 export interface HostSpec {
   /** Also its hostname and its namespace's name: lower-case letters, digits and "-". */
   name: string;
@@ -68,6 +71,7 @@ export interface HostSpec {
   about?: string;
 }
 
+/** A lab as data: its networks and hosts (lectureTopology() is the lecture's four VMs). */
 export interface Topology {
   name: string;
   /** The user shown in transcripts' prompts ("brooklyn@flatbush:~$"). */

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { endianness } from "node:os";
 import { groupToMac } from "../addresses/mac";
 
+/** One address of a host's interface, from `ip -j address`. */
 export interface AddressRow {
   interface: string;
   address: string;
@@ -29,6 +30,7 @@ export function parseAddresses(json: string): AddressRow[] {
   );
 }
 
+/** The route the kernel picks for an address, from `ip -j route get`. */
 export interface RouteRow {
   destination: string;
   /** "unicast", "multicast", "local", "broadcast"... */
@@ -49,6 +51,7 @@ export function parseRouteGet(json: string): RouteRow {
   return row;
 }
 
+/** One group a host's interface has joined, from `ip -j maddress`. */
 export interface GroupRow {
   interface: string;
   group: string;
@@ -117,6 +120,7 @@ export function parseUdpSockets(text: string): UdpSocketRow[] {
   return rows;
 }
 
+/** A host's UDP counters from /proc/net/snmp (datagrams in and out, buffer errors). */
 export interface UdpCounters {
   /** Datagrams handed to a socket. */
   InDatagrams: number;

@@ -21,6 +21,7 @@ export function requireLab(): Lab {
   return lab;
 }
 
+/** One line of a routing table: a destination ("default" or a prefix) and its interface. */
 export interface RouteEntry {
   /** "default", or a prefix such as "224.0.0.0/4" or "192.168.56.0/24". */
   destination: string;
@@ -83,6 +84,7 @@ export async function kernelJoinInterface(host: Host, group: string, port = 5000
   }
 }
 
+/** What interfaceExperiment() saw: the packets captured, whether the receiver got the datagram, and the interface it joined on. */
 export interface InterfaceRun {
   /** Every packet caught on the receiver's eth0 and eth1, in time order, each with its `iface`. */
   packets: Packet[];
@@ -92,6 +94,7 @@ export interface InterfaceRun {
   joinedOn: string;
 }
 
+/** Notebook 5's run: which host receives, on which interface it joins, and the lab. */
 export interface InterfaceRunOptions {
   /** The host that receives (default flatbush). */
   receiver?: string;

@@ -2,10 +2,14 @@
 // shown as one table in each notebook's first cell: a missing piece is named
 // with the one line that fixes it, before a later cell fails on it.
 import { spawnSync } from "node:child_process";
-import { isTslabProcess, table } from "../util/display";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { escapeHtml, html, isTslabProcess, table } from "../util/display";
+import { courseRoot } from "../util/course-root";
 import { findProgram } from "../util/programs";
 import { userNamespaceFix } from "../lab/user-namespaces";
 
+/** One line of the preflight table: what was checked, what was found, and the fix. */
 export interface Check {
   what: string;
   ok: boolean;
@@ -75,11 +79,24 @@ export function preflightChecks(): Check[] {
   return [checkNode(), checkKernel(), checkLab(), checkTcpdump()];
 }
 
-/** Show the preflight table in the cell (preflightChecks() has the data). */
+/** Show the preflight table in the cell (preflightChecks() has the data), and where the API reference is. */
 export function preflight(): void {
   const checks = preflightChecks();
   table(
     checks.map((c) => ({ "": c.ok ? "✔" : "✘", what: c.what, found: c.found, fix: c.fix })),
     { caption: checks.every((c) => c.ok) ? "Ready: everything the course uses is here." : "Some parts are missing; the fix is on each line." },
   );
+  showReference();
+}
+
+/**
+ * A link to the reference of everything `mc.` holds. notebooks/api links to
+ * docs/api, which `npm run docs` writes (and `npm start` when it is missing),
+ * so the link is relative to the notebook and works in either front end.
+ */
+function showReference(): void {
+  const written = existsSync(join(courseRoot(), "docs", "api", "index.html"));
+  const how = written ? "" : " (not written yet: run `npm run docs` in the course folder)";
+  html(`<p>Every <code>mc.</code> function and type, with its options: <a href="api/index.html" target="_blank">the API reference</a>${escapeHtml(how)}.</p>`,
+    `Every mc. function and type: the API reference, notebooks/api/index.html${how}.`);
 }

@@ -6,6 +6,7 @@
 import { networkInterfaces } from "node:os";
 import { ArgumentError } from "../util/errors";
 
+/** One IPv4 address of this machine: the interface, address, netmask and MAC. */
 export interface LocalAddress {
   /** The interface's name, e.g. "lo" or "enp0s8". */
   name: string;

@@ -14,6 +14,7 @@ export function ipMreq(group: IPv4, iface: IPv4 = "0.0.0.0"): Uint8Array {
   return bytes;
 }
 
+/** One byte range of struct ip_mreq: the field, its bytes and what they mean. */
 export interface MreqRow {
   offset: number;
   field: string;

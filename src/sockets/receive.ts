@@ -17,6 +17,7 @@ import { checkOptions } from "../util/options";
 import { ArgumentError, checkInteger, checkSignal, checkTimeout } from "../util/errors";
 import { checkLocalAddress, isAnyInterface, localAddresses } from "./interfaces";
 
+/** Where receive() listens: group, port, the interface to join on, and how long to wait. */
 export interface ReceiveOptions {
   /** The multicast group to join, e.g. "224.1.1.5". */
   group: string;
@@ -44,6 +45,7 @@ export interface ReceiveOptions {
   receiveBuffer?: number;
 }
 
+/** One datagram received: its bytes, text, sender and when it came. */
 export interface Datagram {
   /** The payload decoded as UTF-8. */
   message: string;
@@ -57,6 +59,7 @@ export interface Datagram {
   time: number;
 }
 
+/** What receive() got: the datagrams (none when the wait ran out), the interface it joined on, and how long it waited. */
 export interface ReceiveResult {
   group: string;
   port: number;
@@ -69,6 +72,7 @@ export interface ReceiveResult {
   summary: string;
 }
 
+/** How long a Receiver waits for the next datagram, and an AbortSignal. */
 export interface WaitOptions {
   count?: number;
   timeoutMs?: number;

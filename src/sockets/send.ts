@@ -8,6 +8,7 @@ import { checkBoolean } from "../util/errors";
 import { checkInteger } from "../util/errors";
 import { checkLocalAddress } from "./interfaces";
 
+/** What send() sends: group, port, message, TTL, interface and loopback. */
 export interface SendOptions {
   /** The multicast group to send to, e.g. "224.1.1.5". */
   group: string;
@@ -29,6 +30,7 @@ export interface SendOptions {
   sourcePort?: number;
 }
 
+/** What send() did: the bytes sent, from which address and port, to which group and port, with which TTL, and when. */
 export interface SendResult {
   /** Payload bytes handed to the kernel. */
   bytes: number;

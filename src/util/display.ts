@@ -6,6 +6,7 @@
 import type * as PlotTypes from "@observablehq/plot";
 import type { JSDOM as JSDOMClass } from "jsdom";
 import { Plot } from "./plot-library";
+import { showValue } from "./errors";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
@@ -23,11 +24,12 @@ export function figureDocument(): Document {
 /** Plot.plot with the server-side document filled in. */
 export function plot(options: PlotTypes.PlotOptions): SVGSVGElement | HTMLElement {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`plot(options): options must be an Observable Plot options object, got ${describeValue(options)}`);
+    throw new TypeError(`plot(options): options must be an Observable Plot options object, got ${showValue(options)}`);
   }
   return Plot.plot({ ...options, document: figureDocument() });
 }
 
+/** A figure serialized for a cell: its MIME type and markup. */
 export interface Shown {
   /** "image/svg+xml" for a bare <svg>, "text/html" for a <figure> with legend or title. */
   mime: "image/svg+xml" | "text/html";
@@ -65,6 +67,7 @@ export function show(figure: Element | PlotTypes.PlotOptions): void {
 /** Any object's own fields become the columns (interfaces have no index signature, so not Record). */
 export type Row = object;
 
+/** A table's caption, and whether its cells are monospace. */
 export interface TableOptions {
   caption?: string;
   /** Columns shown in a fixed-width font, so bits and bytes line up. */
@@ -74,7 +77,7 @@ export interface TableOptions {
 /** Rows as an HTML table. */
 export function htmlTable(rows: ReadonlyArray<Row>, options: TableOptions = {}): string {
   if (!Array.isArray(rows)) {
-    throw new TypeError(`table(rows): rows must be an array of objects, got ${describeValue(rows)}`);
+    throw new TypeError(`table(rows): rows must be an array of objects, got ${showValue(rows)}`);
   }
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const mono = new Set(options.mono ?? []);
@@ -90,6 +93,11 @@ export function htmlTable(rows: ReadonlyArray<Row>, options: TableOptions = {}):
 export function table(rows: ReadonlyArray<Row>, options: TableOptions = {}): void {
   const html = htmlTable(rows, options);
   emit("text/html", html, textTable(rows, [...new Set(rows.flatMap((row) => Object.keys(row)))], options.caption));
+}
+
+/** Show a line of HTML in the cell, or its text outside a kernel. */
+export function html(markup: string, text: string): void {
+  emit("text/html", markup, text);
 }
 
 /** Show preformatted text (a hexdump, a transcript) in a fixed-width block. */
@@ -120,14 +128,6 @@ export function escapeHtml(text: string): string {
 
 function isElement(value: unknown): value is Element {
   return typeof value === "object" && value !== null && typeof (value as Element).tagName === "string" && "outerHTML" in value;
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
 }
 
 // In a tslab kernel `require("tslab")` is the running kernel's own module;

@@ -3,6 +3,7 @@
 // Node's own ERR_INVALID_ARG_VALUE does, so a student can fix the call from
 // the message alone.
 
+/** A bad argument: names the argument, shows the value, says what is allowed (and why, when it helps). */
 export class ArgumentError extends TypeError {
   readonly code = "ERR_MCAST_ARGUMENT";
   constructor(

@@ -2,7 +2,7 @@
 // checker runs the experiment in a lab of its own and compares, receiver by
 // receiver; datagrams the receiving kernel counted as dropped (RcvbufErrors)
 // on a busy machine do not make a right prediction wrong.
-import { checkExperiment, Experiment, ReceiverSpec } from "../../experiment/describe";
+import { checkExperiment, Experiment, ReceiverSpec } from "../../experiment/description";
 import { DeliveryResult } from "../../experiment/results";
 import { experiment } from "../../experiment/realize";
 import type { Lab } from "../../lab/lab";

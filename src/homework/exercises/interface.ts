@@ -14,6 +14,7 @@ import { datagram, Frame, query, timed, v2Leave, v2Report, v3Report } from "./ig
 
 // ---- if-capture: the student's capture plan, run by the checker ----
 
+/** The capture exercise's answer: which interfaces to capture on and the tcpdump filter. */
 export interface CapturePlan {
   /** The receiver's interfaces to capture on. */
   interfaces: string[];
@@ -21,6 +22,7 @@ export interface CapturePlan {
   filter: string;
 }
 
+/** What a capture plan is tried against: the receiving host, the group and the port. */
 export interface CaptureScenario {
   receiver: string;
   group: string;

@@ -10,6 +10,7 @@ import { checkBoolean } from "../util/errors";
 import { tryParseIPv4 } from "../addresses/address";
 import { HEADER_BYTES } from "./datagram";
 
+/** One sender of an experiment: the host, the group, how many datagrams, how fast, how big, TTL and interface. */
 export interface SenderSpec {
   /** The lab host that sends, e.g. "midwood". */
   host: string;
@@ -34,6 +35,7 @@ export interface SenderSpec {
   name?: string;
 }
 
+/** One receiver of an experiment: the host, the group it joins, the interface and its receive buffer. */
 export interface ReceiverSpec {
   /** The lab host that receives, e.g. "flatbush". */
   host: string;
@@ -47,6 +49,7 @@ export interface ReceiverSpec {
   name?: string;
 }
 
+/** A delivery experiment as data: senders, receivers, port and deadline. */
 export interface Experiment {
   senders: SenderSpec[];
   receivers: ReceiverSpec[];
