@@ -63,7 +63,7 @@ export { readPcap, writePcap } from "./capture/pcap";
 export type { PcapFile, PcapHeader, PcapRecord, PcapWriteOptions } from "./capture/pcap";
 export { dissect, readPackets } from "./capture/dissect";
 export type { Packet, DissectOptions } from "./capture/dissect";
-export { Layer } from "./capture/fields";
+export { Layer } from "./capture/layer";
 export { hexdump } from "./capture/hexdump";
 export { packetKind, PACKET_KINDS } from "./capture/kind";
 export type { PacketKind } from "./capture/kind";

@@ -15,7 +15,9 @@ import {
   igmpFrame, igmpMessage, igmpV3Query, igmpV3Report, ipv4Frame, MIN_FRAME, ROUTER_ALERT, udpFrame,
 } from "../src/capture/build";
 import { dissect, dissectRecord, Packet, readPackets } from "../src/capture/dissect";
-import { defineHeader, INT, pythonRepr } from "../src/capture/fields";
+import { defineHeader } from "../src/capture/header";
+import { INT } from "../src/capture/formats";
+import { pythonRepr } from "../src/capture/python-repr";
 import { captureFigure } from "../src/capture/figure";
 import { hexdump } from "../src/capture/hexdump";
 import { IP } from "../src/capture/ipv4";

@@ -1,7 +1,7 @@
 // The Internet checksum (RFC 1071): the ones' complement of the ones'
 // complement sum of 16-bit words. IPv4, UDP and IGMP all use it; a receiver
 // that sums a message including its checksum gets 0xffff when nothing changed.
-import type { Layer } from "./fields";
+import type { Layer } from "./layer";
 
 /** The ones' complement sum of bytes[start, end) folded to 16 bits, added to `initial`. */
 export function onesSum(bytes: Uint8Array, start: number, end: number, initial = 0): number {

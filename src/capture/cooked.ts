@@ -1,7 +1,8 @@
 // Linux "cooked" capture headers, which replace Ethernet's when tcpdump
 // captures on `-i any` (LINKTYPE_LINUX_SLL, 16 bytes; LINKTYPE_LINUX_SLL2 since
 // libpcap 1.10, 20 bytes, which also names the interface by its index).
-import { BytesFormat, defineHeader, enumOf, HEX, INT } from "./fields";
+import { BytesFormat, enumOf, HEX, INT } from "./formats";
+import { defineHeader } from "./header";
 import { ETHER_TYPES, etherTypeMeaning } from "./ether";
 
 export const COOKED_PACKET_TYPES: Readonly<Record<number, string>> = {

@@ -6,7 +6,9 @@
 import { ArgumentError } from "../util/errors";
 import { LINUX_SLL, LINUX_SLL2 } from "./cooked";
 import { ETHER, ETHER_TYPE_IPV4 } from "./ether";
-import { FieldRow, fieldRows, Header, Layer, showLayers } from "./fields";
+import { FieldRow, fieldRows, showLayers } from "./layer-print";
+import { Header } from "./header";
+import { Layer } from "./layer";
 import { hexdump } from "./hexdump";
 import {
   checkIGMP, IGMP, IGMP_QUERY, IGMP_V3_REPORT, IGMPV3, IGMPV3_QUERY, IGMPV3_REPORT, IGMPV3_ROUTER_ADVERTISEMENT, isIGMPv3,

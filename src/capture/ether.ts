@@ -3,7 +3,9 @@
 import { formatIPv4 } from "../addresses/address";
 import { isMulticastNumber } from "../addresses/blocks";
 import { formatMac, groupToMac } from "../addresses/mac";
-import { defineHeader, enumOf, HEX, Layer, MAC } from "./fields";
+import { defineHeader } from "./header";
+import { enumOf, HEX, MAC } from "./formats";
+import { Layer } from "./layer";
 
 /** EtherType names as scapy prints them. */
 export const ETHER_TYPES: Readonly<Record<number, string>> = {

@@ -4,7 +4,9 @@
 // applies is decided from the type and the length, as scapy's contrib does.
 import { formatIPv4 } from "../addresses/address";
 import { internetChecksum, judgeChecksum } from "./checksum";
-import { addressList, defineHeader, enumOf, HEX, INT, IPV4, IPV4_LIST, Layer, layersOf, LOAD } from "./fields";
+import { addressList, enumOf, HEX, INT, IPV4, IPV4_LIST, layersOf, LOAD } from "./formats";
+import { defineHeader } from "./header";
+import { Layer } from "./layer";
 
 export const IGMP_QUERY = 0x11;
 export const IGMP_V1_REPORT = 0x12;

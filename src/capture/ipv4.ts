@@ -2,7 +2,9 @@
 // Alert option (RFC 2113), so an IGMP packet's header is 24 bytes (ihl 6).
 import { describe } from "../addresses/blocks";
 import { internetChecksum, judgeChecksum } from "./checksum";
-import { defineHeader, enumOf, flagsOf, Header, HEX, INT, IPV4, Layer, layersOf, LOAD } from "./fields";
+import { defineHeader, Header } from "./header";
+import { enumOf, flagsOf, HEX, INT, IPV4, layersOf, LOAD } from "./formats";
+import { Layer } from "./layer";
 
 /** Protocol numbers as scapy prints them (its names come from /etc/protocols). */
 export const IP_PROTOS: Readonly<Record<number, string>> = {

@@ -4,7 +4,7 @@
 import { isMulticastNumber } from "../addresses/blocks";
 import type { Packet } from "./dissect";
 import { BLOCK_OLD_SOURCES, CHANGE_TO_INCLUDE_MODE, IGMP_QUERY, IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT, MODE_IS_INCLUDE } from "./igmp";
-import type { Layer } from "./fields";
+import type { Layer } from "./layer";
 
 /** The kinds of packet the course tells apart in a capture. */
 export const PACKET_KINDS = ["IGMP report", "IGMP leave", "IGMP query", "UDP to a group", "other"] as const;

@@ -3,7 +3,7 @@
 import { formatIPv4, parseIPv4 } from "../addresses/address";
 import { ArgumentError } from "../util/errors";
 import { Packet } from "./dissect";
-import { addressList } from "./fields";
+import { addressList } from "./formats";
 import { IGMP_V1_REPORT, IGMP_V2_LEAVE, IGMP_V2_REPORT, IGMP_V3_REPORT, RECORD_TYPES } from "./igmp";
 import { recordIsLeave } from "./kind";
 

@@ -1,7 +1,9 @@
 // What is left once the headers are read: the data (scapy's Raw) and the
 // bytes after the IP datagram's end (scapy's Padding), such as the zeros a
 // NIC adds to reach Ethernet's 60-byte minimum frame.
-import { defineHeader, Layer, LOAD } from "./fields";
+import { defineHeader } from "./header";
+import { Layer } from "./layer";
+import { LOAD } from "./formats";
 
 export const RAW = defineHeader({
   name: "Raw",

@@ -7,7 +7,9 @@ function fold(sum: number): number {
   while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
   return sum;
 }
-import { defineHeader, HEX, INT, Layer } from "./fields";
+import { defineHeader } from "./header";
+import { HEX, INT } from "./formats";
+import { Layer } from "./layer";
 import { PROTO_UDP } from "./ipv4";
 
 export const UDP = defineHeader({

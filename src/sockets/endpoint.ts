@@ -13,7 +13,7 @@ export const MAX_UDP_PAYLOAD = 65_507;
 /** Checks a group address (strict dotted-decimal, in 224.0.0.0/4) and returns it. */
 export function checkGroup(argument: string, value: unknown): string {
   if (typeof value !== "string") throw new ArgumentError(argument, value, GROUP_EXPECTED);
-  groupNumber(parseIPv4(value, argument), argument);
+  groupNumber(value, argument);
   return value;
 }
 
