@@ -8,7 +8,7 @@
 // Both run only inside the lab's namespaces; nothing is sent on this
 // machine's own network.
 import { spawnSync } from "node:child_process";
-import { up } from "../src/lab/lab";
+import { up } from "../src/lab/up";
 import { experiment } from "../src/experiment/realize";
 
 const COUNT = 100_000;

@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { up } from "../src/lab/lab";
+import { up } from "../src/lab/up";
 import { lectureTopology } from "../src/lab/topology";
 
 // Interleaved, one of each per round, so that drift in the machine's load

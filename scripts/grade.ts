@@ -67,7 +67,7 @@ export class GraderResources {
 
   labFor = (): Promise<Lab> => {
     if (!this.lab) {
-      this.lab = (async () => (await import("../src/lab/lab")).up())();
+      this.lab = (async () => (await import("../src/lab/up")).up())();
       this.lab.catch(() => (this.lab = null));
     }
     return this.lab;

@@ -41,7 +41,9 @@ export { mreqRows } from "./sockets/mreq";
 export type { MreqRow } from "./sockets/mreq";
 
 // --- The virtual lab: a topology as data, brought up in namespaces -------
-export { up, down, currentLab, Lab, LabError } from "./lab/lab";
+export { up, down, currentLab } from "./lab/up";
+export { Lab } from "./lab/lab";
+export { LabError } from "./lab/lab-error";
 export type { UpOptions } from "./lab/lab";
 export { Host, CommandError } from "./lab/host";
 export type { Receiving, Calling, CallResult, CallOptions, LabSendOptions, LabSendResult, LabReceiveOptions, LabReceiveResult } from "./lab/host";

@@ -26,7 +26,8 @@ import { LECTURE_FRAME, LECTURE_HEXDUMP, LECTURE_SUMMARY } from "../src/capture/
 import { memberships } from "../src/capture/memberships";
 import { LINKTYPE, PcapReader, pcapRecords, readPcap, writePcap } from "../src/capture/pcap";
 import { sniff } from "../src/capture/sniff";
-import { down, Lab, up } from "../src/lab/lab";
+import { down, up } from "../src/lab/up";
+import { Lab } from "../src/lab/lab";
 import { seededRandom as prng } from "../src/util/random";
 
 

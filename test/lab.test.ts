@@ -14,7 +14,9 @@ import { describe, test, after } from "node:test";
 import { ArgumentError } from "../src/util/errors";
 import { CommandError } from "../src/lab/host";
 import { join } from "node:path";
-import { currentLab, down, Lab, LabError, up } from "../src/lab/lab";
+import { currentLab, down, up } from "../src/lab/up";
+import { Lab } from "../src/lab/lab";
+import { LabError } from "../src/lab/lab-error";
 import { courseRoot } from "../src/util/course-root";
 import { planLab, planText } from "../src/lab/plan";
 import { lectureTopology, resolveTopology, Topology, topologyRows } from "../src/lab/topology";
@@ -520,7 +522,7 @@ if (process.env.MCAST_LAB_OWNER) {
 
     test("as an unprivileged user, forcing userNamespace: false fails with a message that says what to do", { skip: root ? false : "needs root to switch to the test user" }, () => {
       ensureTestUser();
-      const code = `require(${JSON.stringify(require.resolve("../src/lab/lab"))}).up(undefined, { userNamespace: false }).catch((e) => { console.log(e.name + ": " + e.message); process.exit(0); })`;
+      const code = `require(${JSON.stringify(require.resolve("../src/lab/up"))}).up(undefined, { userNamespace: false }).catch((e) => { console.log(e.name + ": " + e.message); process.exit(0); })`;
       const run = spawnSync("runuser", ["-u", TEST_USER, "--", process.execPath, "-e", code], { cwd: "/tmp", encoding: "utf8", timeout: 10_000 });
       assert.match(run.stdout, /^LabError: cannot create the lab's namespaces: unshare: .*\nFix: leave options\.userNamespace out/);
     });

@@ -1,22 +1,24 @@
-// up() realizes a topology: one process, started under `unshare`, owns every
-// namespace, bridge and process of the lab (see supervisor.ts). It is PID 1
-// of its own pid namespace and has a mount namespace of its own, so when it
-// ends, whether by down(), by its owner's exit or by a kill -9 of the owner,
-// the kernel takes everything with it. Nothing is ever added to this
-// machine's own network namespace.
+// A lab: one process, started under `unshare`, owns every namespace, bridge
+// and process of it (see supervisor.ts). It is PID 1 of its own pid namespace
+// and has a mount namespace of its own, so when it ends, whether by down(), by
+// its owner's exit or by a kill -9 of the owner, the kernel takes everything
+// with it. Nothing is ever added to this machine's own network namespace.
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { userInfo } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { inspect } from "node:util";
 import { ArgumentError, checkSignal, checkTimeout } from "../util/errors";
 import { Host } from "./host";
-import { checkPlanOptions, Plan, planLab, planScript, planText, PlanOptions, RUN_DIR } from "./plan";
+import { Plan, planLab, planScript, planText, PlanOptions, RUN_DIR } from "./plan";
 import { Event, PROTOCOL, Request, SupervisorConfig } from "./owner-supervisor-protocol";
 import { checkRunOptions, GRACE_MS, KillSignal, Run, RunOptions } from "./command";
-import { lectureTopology, resolveTopology, Resolved, Topology } from "./topology";
+import { Resolved, Topology } from "./topology";
 import { userNamespaceFix } from "./user-namespaces";
 import { courseRoot } from "../util/course-root";
+import { LabError, labIsDown } from "./lab-error";
+import { compiled } from "./compiled";
+import { registerExitHook, state } from "./registry";
+import { childPids } from "../util/processes";
 
 /** How up() builds the lab: in a user namespace or as root, and its deadline. */
 export interface UpOptions extends PlanOptions {
@@ -28,26 +30,6 @@ export interface UpOptions extends PlanOptions {
   /** How long building may take; default 10 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-/** A lab could not be built or has failed; the message says what to do. */
-export class LabError extends Error {
-  constructor(message: string, readonly fix?: string) {
-    super(fix ? `${message}\nFix: ${fix}` : message);
-    this.name = "LabError";
-  }
-}
-
-/** What every part of the course says when it needs a lab and none is up (the reason, when one is known). */
-export function labIsDown(reason?: string): string {
-  return `the lab is down${reason ? ` (${reason})` : ""}: bring it up with \`const lab = await mc.up()\` first`;
-}
-
-/** The compiled file the lab runs inside itself, e.g. "lab/supervisor". */
-export function compiled(file: string): string {
-  const path = join(courseRoot(), "dist", "src", `${file}.js`);
-  if (!existsSync(path)) throw new LabError(`${path} is missing`, `build the course first: npm run build   (in ${courseRoot()})`);
-  return path;
 }
 
 /** A topology brought up in network namespaces: its hosts, the commands that built it, and down(). */
@@ -345,88 +327,6 @@ export class Lab {
     }
     if (this.protocolError) return new LabError(this.protocolError, "npm run build");
     return new LabError(`building the lab failed (${sig ? `killed by ${sig}` : `exit code ${code}`})${said ? `:\n${said}` : ""}`);
-  }
-}
-
-interface LabState {
-  current?: Lab;
-  live: Set<Lab>;
-  exitHook: boolean;
-  queue: Promise<unknown>;
-}
-
-// On globalThis rather than in module variables: a notebook kernel that
-// re-imports an edited module must still find, and replace, the lab it has.
-function state(): LabState {
-  const key = Symbol.for("mcast-lab.lab");
-  const g = globalThis as unknown as Record<symbol, LabState | undefined>;
-  return (g[key] ??= { live: new Set(), exitHook: false, queue: Promise.resolve() });
-}
-
-function registerExitHook(): void {
-  const s = state();
-  if (s.exitHook) return;
-  s.exitHook = true;
-  process.on("exit", () => {
-    for (const lab of state().live) lab.killNow();
-  });
-}
-
-/**
- * Build a lab (the lecture's four hosts unless told otherwise) and return it.
- * A lab that is already up is taken down first, so re-running a cell works.
- */
-export function up(topology: Topology = lectureTopology, options: UpOptions = {}): Promise<Lab> {
-  const resolved = resolveTopology(topology);
-  if (typeof options !== "object" || options === null) throw new ArgumentError("options", options, "an options object (or left out)");
-  checkPlanOptions(options);
-  if (options.userNamespace !== undefined && typeof options.userNamespace !== "boolean") {
-    throw new ArgumentError("options.userNamespace", options.userNamespace, "true or false (or left out)");
-  }
-  if (options.timeoutMs !== undefined) checkTimeout("options.timeoutMs", options.timeoutMs);
-  checkSignal("options.signal", options.signal);
-  const s = state();
-  // One at a time: two cells run at once must not leave two labs.
-  const next = s.queue.then(async () => {
-    await s.current?.down();
-    const lab = new Lab(resolved, options);
-    await lab.boot(options);
-    s.current = lab;
-    return lab;
-  });
-  s.queue = next.catch(() => undefined);
-  return next;
-}
-
-/** Take the current lab down (nothing happens if there is none). */
-export async function down(): Promise<void> {
-  const s = state();
-  await s.queue;
-  await s.current?.down();
-}
-
-/** The lab up() returned last, while it is up. */
-export function currentLab(): Lab | undefined {
-  const lab = state().current;
-  return lab?.running ? lab : undefined;
-}
-
-/** The children of a process: /proc/PID/task/PID/children, or a scan of /proc. */
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    const found: number[] = [];
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) found.push(Number(entry));
-      } catch {
-        /* gone */
-      }
-    }
-    return found;
   }
 }
 

@@ -11,7 +11,9 @@ import { packetKind } from "../capture/kind";
 import { sniff } from "../capture/sniff";
 import { ArgumentError, checkTimeout } from "../util/errors";
 import { Host, LabReceiveResult } from "../lab/host";
-import { currentLab, Lab, labIsDown } from "../lab/lab";
+import { currentLab } from "../lab/up";
+import { Lab } from "../lab/lab";
+import { labIsDown } from "../lab/lab-error";
 import { contains, parseCidr } from "../addresses/cidr";
 
 /** The lab that is up, or a clear error saying which cell to run. */
