@@ -19,7 +19,8 @@ import { Lab } from "../src/lab/lab";
 import { LabError } from "../src/lab/lab-error";
 import { courseRoot } from "../src/util/course-root";
 import { planLab, planText } from "../src/lab/plan";
-import { lectureTopology, resolveTopology, Topology, topologyRows } from "../src/lab/topology";
+import { lectureTopology, Topology } from "../src/lab/topology";
+import { resolveTopology, topologyRows } from "../src/lab/resolve-topology";
 import { transcript } from "../src/lab/transcript";
 import { parseGroups, parseIgmp, parseRouteGet, parseSnmp } from "../src/lab/views";
 

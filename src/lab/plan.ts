@@ -4,7 +4,8 @@
 // many hosts there are: one for the switch namespace (the lab's own), then
 // one per host, side by side.
 import { shellQuote } from "../util/shell";
-import { checkSysctls, Resolved, ResolvedHost, SWITCH_NAMESPACE } from "./topology";
+import { checkSysctls, Resolved, ResolvedHost } from "./resolve-topology";
+import { SWITCH_NAMESPACE } from "./topology";
 import { ArgumentError } from "../util/errors";
 
 /** Where the lab keeps its own files, on a tmpfs only the lab's mount namespace sees. */

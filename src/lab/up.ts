@@ -2,7 +2,8 @@
 // re-running a notebook's `await mc.up()` cell replaces the lab it had.
 import { ArgumentError, checkSignal, checkTimeout } from "../util/errors";
 import { checkPlanOptions } from "./plan";
-import { lectureTopology, resolveTopology, Topology } from "./topology";
+import { lectureTopology, Topology } from "./topology";
+import { resolveTopology } from "./resolve-topology";
 import { Lab, UpOptions } from "./lab";
 import { state } from "./registry";
 
