@@ -1,45 +1,16 @@
 // Driving a notebook in a real front end the way a student does: open it,
 // Kernel > Restart and Run All, wait until the kernel is idle, then look at
 // what is on the page. The same checks for JupyterLab 4 and the classic
-// Notebook; only the selectors and menu clicks differ.
+// Notebook; only the front end (front-ends.ts) differs.
 import { mkdirSync } from "node:fs";
-import { basename, join } from "node:path";
-import { cellSource, readNotebook } from "../notebook";
+import { join } from "node:path";
 import { Page, VIEWPORT } from "./chromium";
 import { JupyterServer, shutdownKernels } from "./servers";
+import { BrowserStuck, FIGURE_CALL, KERNEL_DISPLAY_NAME, MAX_SCREENSHOT_HEIGHT, NEVER_STARTED_MS, NOTEBOOK_BUDGET_MS, NotebookFailure, NotebookUnderTest, OPEN_TIMEOUT_MS, POLL_MS, RUN_BUDGET_MS, RunNeverStarted, SETTLE_MS, STALL_MS, cellName, firstCodeCell, within } from "./notebook-page";
+import { PageView, readPage } from "./page-view";
+import { FrontEnd } from "./front-ends";
 
-/** The kernel the course's notebooks name, as a front end shows it. */
-export const KERNEL_DISPLAY_NAME = "TypeScript";
-/** A figure cell: a code cell whose source contains this. */
-export const FIGURE_CALL = "mc.show(";
-
-const OPEN_TIMEOUT_MS = 90_000;
-/** No prompt or output changed for this long: the run is stuck. */
-const STALL_MS = 100_000;
-const RUN_BUDGET_MS = 300_000;
-/** Every cell still queued, no output, kernel idle, this long after Restart and Run All. */
-const NEVER_STARTED_MS = 20_000;
-/** A kernel counts as settled after being idle this long. */
-const SETTLE_MS = 1_000;
-const POLL_MS = 250;
-/** Chromium cannot capture taller pages in one piece. */
-const MAX_SCREENSHOT_HEIGHT = 16_000;
-
-export interface NotebookUnderTest {
-  /** File name, as messages name it: "01-addresses.ipynb". */
-  name: string;
-  /** Path below the server's root, with "/" separators. */
-  path: string;
-  /** Each cell's type and source, from the file. */
-  cells: Array<{ type: string; source: string }>;
-}
-
-export function notebookUnderTest(root: string, path: string): NotebookUnderTest {
-  const nb = readNotebook(join(root, path));
-  return { name: basename(path), path, cells: nb.cells.map((c) => ({ type: c.cell_type, source: cellSource(c) })) };
-}
-
-export interface RunReport {
+interface RunReport {
   notebook: string;
   seconds: number;
   screenshot: string;
@@ -52,245 +23,6 @@ export interface RunReport {
   figures: number;
   codeCells: number;
 }
-
-/** A failure that names the notebook and, when it is about one, the cell. */
-export class NotebookFailure extends Error {
-  override name = "NotebookFailure";
-}
-
-/** Run All queued every cell, the kernel is idle, and not one cell has started. */
-class RunNeverStarted extends NotebookFailure {}
-
-/**
- * The browser itself stopped answering (a page call that never returned),
- * as opposed to anything the notebook showed: the one failure worth a
- * second try on a fresh page.
- */
-export class BrowserStuck extends NotebookFailure {}
-
-/** A whole notebook, open to screenshot, gets this long; past it the browser is stuck. */
-const NOTEBOOK_BUDGET_MS = RUN_BUDGET_MS + OPEN_TIMEOUT_MS;
-
-/** Settle `work`, or fail after `ms` naming what it was doing; the caller closes the page. */
-async function within<T>(ms: number, doing: () => string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const stuck = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BrowserStuck(`the browser stopped answering after ${ms / 1000} s, while ${doing()}`)), ms);
-  });
-  try {
-    return await Promise.race([work, stuck]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// What the page shows, read inside the page.
-
-interface Selectors {
-  /** The notebook on screen. */
-  notebook: string;
-  /** Its cells, in order (markdown and code). */
-  cell: string;
-  codeCell: string;
-  prompt: string;
-  output: string;
-  stderr: string;
-  /** The kernel status element, inside or outside the notebook. */
-  status: string;
-  /** Read the status from this attribute; without one, from the classic icon's class. */
-  statusAttribute?: string;
-}
-
-interface Figure {
-  kind: "svg" | "img";
-  width: number;
-  marks: number;
-}
-
-interface CellView {
-  code: boolean;
-  prompt: string;
-  stderr: string[];
-  outputs: string[];
-  table: boolean;
-  figures: Figure[];
-}
-
-interface PageView {
-  found: boolean;
-  status: string;
-  cells: CellView[];
-}
-
-/** Runs in the page: no references to anything outside this function. */
-function readPage(sel: Selectors): PageView {
-  const SHAPES = "rect,path,circle,line,polyline,polygon,ellipse,text,image,use";
-  // Observable Plot labels each mark's <g> (aria-label="bar", "dot", ...);
-  // axes and grids are labelled too, but are not what a figure is about.
-  const marksIn = (svg: Element): number =>
-    Array.from(svg.querySelectorAll("[aria-label]")).filter((el) => {
-      const label = el.getAttribute("aria-label") ?? "";
-      return !/axis|grid/i.test(label) && (el.matches(SHAPES) || el.querySelector(SHAPES) !== null);
-    }).length;
-  const svgText = (src: string): string => {
-    const comma = src.indexOf(",");
-    const data = src.slice(comma + 1);
-    return /;base64/.test(src.slice(0, comma)) ? atob(data) : decodeURIComponent(data);
-  };
-  const root = document.querySelector(sel.notebook);
-  const statusEl = document.querySelector(sel.status);
-  let status = "none";
-  if (statusEl && sel.statusAttribute) status = statusEl.getAttribute(sel.statusAttribute) ?? "none";
-  else if (statusEl) {
-    const cls = statusEl.className;
-    status = /kernel_idle_icon/.test(cls) ? "idle" : /kernel_busy_icon/.test(cls) ? "busy" : cls;
-  }
-  const cells: CellView[] = root
-    ? Array.from(root.querySelectorAll(sel.cell)).map((cell) => {
-        const outputs = Array.from(cell.querySelectorAll(sel.output));
-        const figures: Figure[] = [];
-        for (const out of outputs) {
-          for (const svg of Array.from(out.querySelectorAll("svg"))) {
-            if (svg.parentElement?.closest("svg")) continue;
-            figures.push({ kind: "svg", width: svg.getBoundingClientRect().width, marks: marksIn(svg) });
-          }
-          for (const img of Array.from(out.querySelectorAll("img"))) {
-            if (!img.src.startsWith("data:image/svg+xml")) continue;
-            let marks = 0;
-            try {
-              const doc = new DOMParser().parseFromString(svgText(img.src), "image/svg+xml");
-              marks = marksIn(doc.documentElement);
-            } catch {
-              marks = 0;
-            }
-            figures.push({ kind: "img", width: img.complete ? img.naturalWidth : 0, marks });
-          }
-        }
-        return {
-          code: cell.matches(sel.codeCell),
-          prompt: (cell.querySelector(sel.prompt)?.textContent ?? "").replace(/\s+/g, ""),
-          stderr: Array.from(cell.querySelectorAll(sel.stderr)).map((e) => (e.textContent ?? "").trim()),
-          outputs: outputs.map((o) => {
-            const kind = o.getAttribute("data-mime-type") ?? o.className.replace(/\s+/g, ".");
-            return `${kind}: ${(o.textContent ?? "").trim().slice(0, 160)}`;
-          }),
-          table: outputs.some((o) => o.querySelector("table") !== null),
-          figures,
-        };
-      })
-    : [];
-  return { found: root !== null, status, cells };
-}
-
-// ---------------------------------------------------------------------------
-// The two front ends.
-
-export interface FrontEnd {
-  kind: "lab" | "notebook";
-  /** As messages and artifact folders name it. */
-  label: string;
-  selectors: Selectors;
-  /** Open the notebook and wait until its kernel is up; returns the kernel's display name. */
-  open(page: Page, server: JupyterServer, nb: NotebookUnderTest): Promise<string>;
-  restartAndRunAll(page: Page): Promise<void>;
-  /** The first code cell's editor, to click into. */
-  firstEditor: string;
-  /** Grow the viewport so the whole notebook fits; returns the height wanted. */
-  fitNotebook(page: Page): Promise<number>;
-}
-
-let workspaceCounter = 0;
-
-export const JUPYTERLAB: FrontEnd = {
-  kind: "lab",
-  label: "JupyterLab",
-  selectors: {
-    notebook: "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)",
-    cell: ".jp-Cell",
-    codeCell: ".jp-CodeCell",
-    prompt: ".jp-InputPrompt",
-    output: ".jp-OutputArea-output",
-    stderr: '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]',
-    status: "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator",
-    statusAttribute: "data-status",
-  },
-  firstEditor: "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .cm-content",
-  async open(page, server, nb) {
-    // A workspace of its own (and ?reset): nothing restored from an earlier page.
-    const workspace = `mcast-${process.pid}-${++workspaceCounter}`;
-    await page.goto(`${server.url}/lab/workspaces/${workspace}/tree/${encodePath(nb.path)}?reset&token=${server.token}`, { timeout: OPEN_TIMEOUT_MS });
-    await page.locator("body[data-mcast-lab=ready]").waitFor({ state: "attached", timeout: OPEN_TIMEOUT_MS });
-    const panel = "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)";
-    await waitOrExplain(page, nb, `${panel} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, "the notebook opened but its kernel never became idle");
-    // The file browser folds away, as a student does to read a notebook.
-    const sideTab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current");
-    if ((await sideTab.count()) > 0) await sideTab.first().click();
-    return ((await page.locator(`${panel} .jp-Toolbar-kernelName`).first().textContent()) ?? "").trim();
-  },
-  async restartAndRunAll(page) {
-    await page.locator(".lm-MenuBar-item", { hasText: /^Kernel$/ }).first().click();
-    await page.locator(".lm-Menu-item", { hasText: "Restart Kernel and Run All Cells" }).first().click();
-    await page.locator(".jp-Dialog .jp-mod-accept").first().click();
-  },
-  async fitNotebook(page) {
-    return page.evaluate((sel) => {
-      const scroller = document.querySelector(`${sel} .jp-WindowedPanel-outer`);
-      if (!scroller) return 0;
-      scroller.scrollTop = 0;
-      return document.documentElement.clientHeight - scroller.clientHeight + scroller.scrollHeight + 16;
-    }, "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)");
-  },
-};
-
-export const CLASSIC_NOTEBOOK: FrontEnd = {
-  kind: "notebook",
-  label: "Notebook",
-  selectors: {
-    notebook: "#notebook-container",
-    cell: ".cell",
-    codeCell: ".code_cell",
-    prompt: ".input_prompt",
-    output: ".output_subarea",
-    stderr: ".output_stderr, .output_error",
-    status: "#kernel_indicator_icon",
-  },
-  firstEditor: "#notebook-container .code_cell .CodeMirror",
-  async open(page, server, nb) {
-    await page.goto(`${server.url}/notebooks/${encodePath(nb.path)}?token=${server.token}`, { timeout: OPEN_TIMEOUT_MS });
-    try {
-      await page.waitForFunction(
-        () => {
-          const kernel = (window as unknown as { Jupyter?: { notebook?: { kernel?: { info_reply?: object } } } }).Jupyter?.notebook?.kernel;
-          // info_reply holds the kernel's kernel_info_reply once it is ready.
-          return Object.keys(kernel?.info_reply ?? {}).length > 0 && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
-        },
-        null,
-        { timeout: OPEN_TIMEOUT_MS, polling: POLL_MS },
-      );
-    } catch {
-      throw new NotebookFailure(`${nb.name}: the notebook opened but its kernel never became ready${await dialogText(page, ".modal-dialog")}`);
-    }
-    return ((await page.locator(".kernel_indicator_name").first().textContent()) ?? "").trim();
-  },
-  async restartAndRunAll(page) {
-    await page.locator("#kernellink").click();
-    await page.locator("#restart_run_all > a").click();
-    await page.locator(".modal-dialog .btn-danger").click();
-  },
-  async fitNotebook(page) {
-    return page.evaluate(() => {
-      const header = document.querySelector("#header");
-      const site = document.querySelector("#site");
-      if (!site) return 0;
-      site.scrollTop = 0;
-      return (header?.getBoundingClientRect().height ?? 0) + site.scrollHeight + 16;
-    }, null);
-  },
-};
-
-// ---------------------------------------------------------------------------
-// Running a notebook and checking what it shows.
 
 /**
  * Open the notebook, check the TypeScript kernel started, Restart and Run
@@ -399,7 +131,7 @@ export async function runFirstCellLikeAStudent(fe: FrontEnd, page: Page, server:
 }
 
 /** Wait until the kernel has been idle for SETTLE_MS on end, as a student reading the page would. */
-async function settle(fe: FrontEnd, page: Page): Promise<void> {
+export async function settle(fe: FrontEnd, page: Page): Promise<void> {
   const deadline = Date.now() + 30_000;
   let idleSince = 0;
   while (Date.now() < deadline) {
@@ -495,7 +227,7 @@ function checkResults(nb: NotebookUnderTest, view: PageView): string[] {
 }
 
 /** Screenshot of the whole notebook; true when it had to be cut. */
-async function screenshot(fe: FrontEnd, page: Page, path: string): Promise<boolean> {
+export async function screenshot(fe: FrontEnd, page: Page, path: string): Promise<boolean> {
   const wanted = await fe.fitNotebook(page);
   const height = Math.min(Math.max(Math.ceil(wanted), VIEWPORT.height), MAX_SCREENSHOT_HEIGHT);
   await page.setViewportSize({ width: VIEWPORT.width, height });
@@ -508,33 +240,4 @@ async function screenshot(fe: FrontEnd, page: Page, path: string): Promise<boole
     await page.setViewportSize(VIEWPORT);
   }
   return wanted > MAX_SCREENSHOT_HEIGHT;
-}
-
-function firstCodeCell(nb: NotebookUnderTest): number {
-  return nb.cells.findIndex((c) => c.type === "code" && c.source.trim() !== "");
-}
-
-/** `01-addresses.ipynb cell 13 (mc.show(mc.addressSpaceFigure());)`: cells count from 1, markdown included. */
-export function cellName(nb: NotebookUnderTest, index: number): string {
-  const line = (nb.cells[index]?.source ?? "").split("\n").find((l) => l.trim() !== "") ?? "";
-  return `${nb.name} cell ${index + 1} (${line.trim().slice(0, 70)})`;
-}
-
-async function waitOrExplain(page: Page, nb: NotebookUnderTest, selector: string, what: string): Promise<void> {
-  try {
-    await page.locator(selector).first().waitFor({ state: "attached", timeout: OPEN_TIMEOUT_MS });
-  } catch {
-    throw new NotebookFailure(`${nb.name}: ${what}${await dialogText(page, ".jp-Dialog")}`);
-  }
-}
-
-async function dialogText(page: Page, selector: string): Promise<string> {
-  const dialog = page.locator(selector);
-  if ((await dialog.count().catch(() => 0)) === 0) return "";
-  const text = ((await dialog.first().textContent({ timeout: 2000 }).catch(() => "")) ?? "").replace(/\s+/g, " ").trim();
-  return text ? ` (a dialog says: ${text.slice(0, 300)})` : "";
-}
-
-function encodePath(path: string): string {
-  return path.split("/").map(encodeURIComponent).join("/");
 }
