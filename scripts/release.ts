@@ -9,7 +9,7 @@
 // each check cell its hidden cases between BEGIN HIDDEN TESTS and END HIDDEN
 // TESTS, and DIR/nbgrader_config.py with the TypeScript code stub. nbgrader's
 // generate_assignment then makes exactly the notebooks in notebooks/.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { BEGIN_HIDDEN, BEGIN_SOLUTION, clearSolution, CODE_STUB, END_HIDDEN, END_SOLUTION, exercisesOf, hiddenTestLines, readSolutions, STUB_MARK } from "./exercises";
 import { seedFrom } from "../src/util/random";

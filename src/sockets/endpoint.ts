@@ -3,7 +3,6 @@
 // (options objects are checked by util/options.ts). Then bind and close as
 // promises, so both can `await` them and close in `finally`.
 import type { Socket } from "node:dgram";
-import { parseIPv4 } from "../addresses/address";
 import { GROUP_EXPECTED, groupNumber } from "../addresses/blocks";
 import { ArgumentError, checkInteger } from "../util/errors";
 
