@@ -9,6 +9,7 @@
 // A receiver on a host that is not in the lab, one that fails to join, or one
 // that never answers becomes a row with 0 received and a note; nothing here
 // waits past the deadline. The cell shows live progress while it runs.
+import { prefixedMessages } from "../util/prefixed-lines";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ArgumentError, checkSignal } from "../util/errors";
@@ -228,14 +229,7 @@ function start(
   let markStarted!: () => void;
   agent.started = new Promise<void>((resolve) => (markStarted = resolve));
   agent.ended = (async () => {
-    for await (const line of run.lines) {
-      if (!line.startsWith(AGENT_PREFIX)) continue;
-      let m: AgentMessage;
-      try {
-        m = JSON.parse(line.slice(AGENT_PREFIX.length)) as AgentMessage;
-      } catch {
-        continue;
-      }
+    for await (const m of prefixedMessages<AgentMessage>(run.lines, AGENT_PREFIX)) {
       if (m.ev === "joined") {
         agent.joined = m;
         markStarted();

@@ -9,6 +9,7 @@
 // It answers in AGENT_PREFIX lines (runner-agent-protocol.ts).
 //
 // Usage: node traffic-agent.js JOB_JSON
+import { prefixedLine } from "../util/prefixed-lines";
 import { createSocket, Socket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { Tally } from "./accounting";
@@ -18,7 +19,7 @@ import { groupUsers, parseSnmp } from "../lab/views";
 import { findInterface, localAddresses } from "../sockets/interfaces";
 
 function say(message: AgentMessage): void {
-  process.stdout.write(AGENT_PREFIX + JSON.stringify(message) + "\n");
+  process.stdout.write(prefixedLine(AGENT_PREFIX, JSON.stringify(message)));
 }
 
 /** The interface's IPv4 address ("eth1"), the address itself, or undefined for "any". */

@@ -6,6 +6,7 @@
 //
 // Usage: node host-agent.js send|receive OPTIONS_JSON
 //        node host-agent.js call < REQUEST_JSON      (a function of the owner's; see sandbox.ts)
+import { prefixedLine } from "../util/prefixed-lines";
 import { join } from "node:path";
 import { AGENT_PREFIX, decode, encode, serializeError } from "./host-agent-protocol";
 import { groupUsers } from "./views";
@@ -13,7 +14,7 @@ import { findInterface } from "../sockets/interfaces";
 import { compileFunction } from "./sandbox";
 
 function say(message: object): void {
-  process.stdout.write(AGENT_PREFIX + encode(message) + "\n");
+  process.stdout.write(prefixedLine(AGENT_PREFIX, encode(message)));
 }
 
 

@@ -2,6 +2,7 @@
 // run a command in its namespace, ask its kernel what it has (addresses,
 // routes, groups, UDP counters), or call the course's send()/receive() from
 // inside it, so that a notebook cell needs no shell strings.
+import { prefixedMessages } from "../util/prefixed-lines";
 import { inspect } from "node:util";
 import type { ReceiveOptions, ReceiveResult } from "../sockets/receive";
 import type { SendOptions, SendResult } from "../sockets/send";
@@ -253,9 +254,7 @@ function agentResult(run: Run, early: "joined" | "calling" = "joined"): Promise<
     let value: unknown;
     let failure: Error | undefined;
     let got = false;
-    for await (const line of run.lines) {
-      if (!line.startsWith(AGENT_PREFIX)) continue;
-      const message = decode(line.slice(AGENT_PREFIX.length)) as { ev: string; value?: unknown; interface?: string; ms?: number; error?: SerializedError };
+    for await (const message of prefixedMessages<{ ev: string; value?: unknown; interface?: string; ms?: number; error?: SerializedError }>(run.lines, AGENT_PREFIX, decode)) {
       if (message.ev === early) onJoined({ interface: message.interface ?? "" });
       else if (message.ev === "result") {
         value = early === "calling" ? { value: message.value, ms: message.ms } : message.value;
