@@ -4,7 +4,7 @@
 // `./mcast/index` through a link to src/, which tslab compiles whole in the
 // kernel. Median of N fresh kernels per notebook and way, interleaved.
 // Run after `npm run build`: node dist/bench/import.js [N]
-import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { linkCourse } from "../scripts/course-link";
@@ -30,9 +30,15 @@ function firstCell(nb: Notebook, linked: boolean): Notebook {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "mcast-import-bench-"));
+  // The package way as a release lays it out; the linked way as the notebooks
+  // folder was: `mcast` a link to src/, node_modules the course's own.
+  const dirs = { package: join(work, "package"), linked: join(work, "linked") };
   try {
-    linkCourse(work);
-    symlinkSync(join(ROOT, "src"), join(work, "mcast"));
+    mkdirSync(dirs.package);
+    linkCourse(dirs.package);
+    mkdirSync(dirs.linked);
+    symlinkSync(join(ROOT, "src"), join(dirs.linked, "mcast"));
+    symlinkSync(join(ROOT, "node_modules"), join(dirs.linked, "node_modules"));
     console.log(`first cell (import + preflight) in a fresh kernel, median of ${N}; wall = kernel start + cell + shutdown`);
     console.log("notebook                 package   linked src/   ratio   (wall: package, linked)");
     for (const file of readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort()) {
@@ -41,10 +47,10 @@ async function main(): Promise<void> {
       const walls: Record<"package" | "linked", number[]> = { package: [], linked: [] };
       for (let i = 0; i < N; i++) {
         for (const way of ["package", "linked"] as const) {
-          const path = join(work, `${way}-${file}`);
+          const path = join(dirs[way], file);
           writeNotebook(path, firstCell(nb, way === "linked"));
           const started = Date.now();
-          const result = await runNotebook(path, { cwd: work, cellTimeoutSec: 60, totalTimeoutSec: 120 });
+          const result = await runNotebook(path, { cwd: dirs[way], cellTimeoutSec: 60, totalTimeoutSec: 120 });
           const cell = result.cells[0];
           if (!cell || cell.status !== "ok") throw new Error(`${way} ${file}: the first cell ended ${cell?.status ?? result.end}\n${result.stderr}`);
           times[way].push(cell.seconds);
