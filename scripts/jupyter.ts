@@ -49,9 +49,9 @@ function jupyterPrograms(): string[] {
   return [...new Set(found)];
 }
 
-/** The best front end installed: JupyterLab, else Notebook, else nbclassic. */
-export function findFrontend(): Frontend | null {
-  for (const app of ["lab", "notebook", "nbclassic"] as const) {
+/** The best front end installed among `apps`: JupyterLab, else Notebook, else nbclassic. */
+export function findFrontend(apps: ReadonlyArray<Frontend["app"]> = ["lab", "notebook", "nbclassic"]): Frontend | null {
+  for (const app of apps) {
     for (const jupyter of jupyterPrograms()) {
       const r = spawnSync(jupyter, [app, "--version"], { encoding: "utf8", timeout: 20_000 });
       if (r.status === 0) return { app, jupyter, version: r.stdout.trim().split("\n").pop() ?? "" };

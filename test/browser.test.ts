@@ -6,7 +6,7 @@
 //
 // Needs Debian's chromium, python3-jupyterlab-server (with
 // python3-jupyter-server) and jupyter-notebook. The JupyterLab front end is
-// built from test/browser/lab-app/ on the first run and cached in
+// built from jupyterlab/ on the first run and cached in
 // ~/.cache/mcast-lab/. Without the packages the test fails under CI=true and
 // is skipped, with the reason, elsewhere.
 import assert from "node:assert/strict";
@@ -19,7 +19,7 @@ import { Browser, launchChromium } from "../scripts/browser/chromium";
 import { BrowserStuck, notebookUnderTest } from "../scripts/browser/notebook-page";
 import { CLASSIC_NOTEBOOK, JUPYTERLAB } from "../scripts/browser/front-ends";
 import { runFirstCellLikeAStudent, runNotebook } from "../scripts/browser/drive";
-import { CHROMIUM, ensureLabApp, LabApp, PYTHON } from "../scripts/browser/lab-app";
+import { CHROMIUM, ensureLabApp, LabApp, PYTHON } from "../scripts/lab-frontend";
 import { CLASSIC_JUPYTER, JupyterServer, startClassic, startLab } from "../scripts/browser/servers";
 import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
 import { linkCourse } from "../scripts/course-link";
@@ -100,7 +100,7 @@ test("the browser test has what it needs: Chromium, jupyterlab_server, the class
   needPieces();
 });
 
-test("the JupyterLab 4 front end builds from test/browser/lab-app (once, then from the cache)", { skip, timeout: 20 * 60_000 }, async (t) => {
+test("the JupyterLab 4 front end builds from jupyterlab/ (once, then from the cache)", { skip, timeout: 20 * 60_000 }, async (t) => {
   needPieces();
   const app = await theLabApp(t);
   t.diagnostic(`${app.built ? "built" : "from the cache"} in ${app.seconds.toFixed(1)} s: ${app.dir}`);

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHROMIUM, LabApp, requirePlaywright } from "./lab-app";
+import { CHROMIUM, LabApp, requirePlaywright } from "../lab-frontend";
 import { killProcessesMentioning } from "./servers";
 
 export const CHROMIUM_FLAGS = [

@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installKernelSpec, jupyterEnv } from "../jupyter";
-import { alive, LabApp, PYTHON, sleep } from "./lab-app";
+import { alive, LabApp, PYTHON, sleep } from "../lab-frontend";
 
 export const CLASSIC_JUPYTER = "/usr/bin/jupyter";
 const START_TIMEOUT_MS = 60_000;

@@ -1,17 +1,17 @@
-// The JupyterLab 4 front end for the browser test, built from
-// test/browser/lab-app/ (its own package.json and lock, pinned to one
-// JupyterLab release) into a cache folder named by a hash of those sources,
-// so only the first run on a machine pays for `npm ci` and webpack. Test
-// tooling only: the course itself never needs it.
+// The course's JupyterLab 4 front end, built from jupyterlab/ (its own
+// package.json and lock, pinned to one JupyterLab release) into a cache folder
+// named by a hash of those sources, so only the first `npm start` on a machine
+// pays for `npm ci` and webpack (about a minute). npm start serves it; the
+// browser tests drive it.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { ROOT } from "../jupyter";
+import { ROOT } from "./jupyter";
 
-export const LAB_APP_SOURCE = join(ROOT, "test", "browser", "lab-app");
+export const LAB_APP_SOURCE = join(ROOT, "jupyterlab");
 /** Every file the build depends on; a change to any of them means a new build. */
 export const LAB_APP_FILES = [
   "package.json",
@@ -97,7 +97,7 @@ export async function ensureLabApp(log: (line: string) => void = () => {}): Prom
       mkdirSync(dirname(join(work, file)), { recursive: true });
       cpSync(join(LAB_APP_SOURCE, file), join(work, file));
     }
-    log(`building the JupyterLab front end in ${dir} (npm ci, then webpack; once per version of test/browser/lab-app)`);
+    log(`building the JupyterLab front end in ${dir} (npm ci, then webpack; once per version of jupyterlab/)`);
     const npm = npmCommand();
     let t = Date.now();
     await run(npm[0], [...npm.slice(1), "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], work, NPM_CI_TIMEOUT_MS);
