@@ -7,23 +7,28 @@
 // the server, which shuts its kernels down, and each kernel's labs and
 // captures go with it (a lab's supervisor exits when its owner does).
 import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { linkCourse } from "./course-link";
 import { watchBuild } from "./build-watch";
 import { writeDocsIfMissing } from "./docs";
 import { findFrontend, HIDE_GLOBS, installKernelSpec, jupyterInstallHint, NOTEBOOKS, serveUntilStopped } from "./jupyter";
 import { ensureLabApp, PYTHON } from "./lab-frontend";
 
-const USAGE = "usage: npm start [-- --classic] [--ip ADDRESS] [--port N] [--no-browser]";
+const USAGE = "usage: npm start [-- --classic] [--ip ADDRESS] [--port N] [--no-browser] [--dir FOLDER]";
 
 interface StartOptions {
   classic: boolean;
   ip: string;
   port?: number;
   browser: boolean;
+  /** The folder of notebooks to serve (default: the course's notebooks/; e.g. a student's own copy). */
+  dir: string;
 }
 
 /** The few options npm start takes, checked; anything else is refused with the usage line. */
 export function parseStartArgs(args: string[]): StartOptions {
-  const o: StartOptions = { classic: false, ip: "127.0.0.1", browser: true };
+  const o: StartOptions = { classic: false, ip: "127.0.0.1", browser: true, dir: NOTEBOOKS };
   for (let i = 0; i < args.length; i++) {
     const [name, inline] = args[i].split(/=(.*)/s, 2);
     const value = () => {
@@ -34,6 +39,10 @@ export function parseStartArgs(args: string[]): StartOptions {
     if (name === "--classic") o.classic = true;
     else if (name === "--no-browser") o.browser = false;
     else if (name === "--ip") o.ip = value();
+    else if (name === "--dir") {
+      o.dir = resolve(value());
+      if (!existsSync(o.dir) || !statSync(o.dir).isDirectory()) throw new Error(`--dir must be a folder, got ${JSON.stringify(o.dir)}\n${USAGE}`);
+    }
     else if (name === "--port") {
       const v = value();
       const port = Number(v);
@@ -62,6 +71,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const say = (line: string) => console.log(`mcast-lab: ${line}`);
+  // Another folder's notebooks import the course as well (a link to this one).
+  if (o.dir !== NOTEBOOKS && !existsSync(join(o.dir, "node_modules", "mcast-lab"))) linkCourse(o.dir);
   const spec = installKernelSpec();
   say(`TypeScript kernel registered in ${spec}`);
   const system = findFrontend();
@@ -73,10 +84,10 @@ async function main(): Promise<void> {
       console.error(`mcast-lab: the classic Notebook is not installed. Install it with:\n\n    ${jupyterInstallHint()}\n`);
       process.exit(1);
     }
-    say(`starting jupyter ${frontend.app} ${frontend.version} on ${NOTEBOOKS}`);
+    say(`starting jupyter ${frontend.app} ${frontend.version} on ${o.dir}`);
     const app = frontend.app === "lab" ? "ServerApp" : "NotebookApp";
     const companions = [watchBuild(say), writeDocsIfMissing(say)].filter((c) => c !== null);
-    serveUntilStopped(frontend.jupyter, [frontend.app, `--notebook-dir=${NOTEBOOKS}`, ...serverArgs(o, app)], companions);
+    serveUntilStopped(frontend.jupyter, [frontend.app, `--notebook-dir=${o.dir}`, ...serverArgs(o, app)], companions);
     return;
   }
 
@@ -94,7 +105,7 @@ async function main(): Promise<void> {
   }
   say(`JupyterLab 4 front end ${built.built ? `built in ${built.seconds.toFixed(0)} s` : "from the cache"} (${built.dir})`);
   const companions = [watchBuild(say), writeDocsIfMissing(say)].filter((c) => c !== null);
-  serveUntilStopped(PYTHON, [built.main, `--ServerApp.root_dir=${NOTEBOOKS}`, ...serverArgs(o, "ServerApp")], companions);
+  serveUntilStopped(PYTHON, [built.main, `--ServerApp.root_dir=${o.dir}`, ...serverArgs(o, "ServerApp")], companions);
 }
 
 if (require.main === module) void main();

@@ -22,6 +22,10 @@ export const CHROMIUM_FLAGS = [
 /** The parts of playwright-core's API the browser test uses. */
 export interface Locator {
   click(options?: { timeout?: number }): Promise<void>;
+  dblclick(options?: { timeout?: number }): Promise<void>;
+  last(): Locator;
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
+  innerText(options?: { timeout?: number }): Promise<string>;
   first(): Locator;
   nth(index: number): Locator;
   count(): Promise<number>;
@@ -38,7 +42,7 @@ export interface Page {
   waitForTimeout(ms: number): Promise<void>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
-  keyboard: { press(key: string): Promise<void> };
+  keyboard: { press(key: string): Promise<void>; insertText(text: string): Promise<void> };
   on(event: "console", listener: (message: { type(): string; text(): string }) => void): void;
   on(event: "pageerror", listener: (error: Error) => void): void;
   close(): Promise<void>;
