@@ -1,7 +1,9 @@
-// `npm start`: open the course in JupyterLab 4. A system JupyterLab >= 4 is
-// used when there is one; otherwise the course's own front end (jupyterlab/,
-// built from npm once and cached in ~/.cache/mcast-lab) is served by Debian's
-// jupyterlab-server. `npm start -- --classic` opens the classic Notebook.
+// `npm start`: open the course in a system JupyterLab >= 4 when there is one,
+// else in the classic Notebook. `npm run lab` (`--lab`) serves the course's
+// own JupyterLab 4 front end (jupyterlab/, built from npm once and cached in
+// ~/.cache/mcast-lab) with Debian's jupyterlab-server; `--classic` forces the
+// classic Notebook. (The default becomes our JupyterLab once its front end has
+// MathJax without freezing; see issue 15's note.)
 // The server listens on 127.0.0.1 with a token unless --ip says otherwise;
 // --ip, --port and --no-browser pass through. One Ctrl-C (or SIGTERM) stops
 // the server, which shuts its kernels down, and each kernel's labs and
@@ -15,10 +17,12 @@ import { writeDocsIfMissing } from "./docs";
 import { findFrontend, HIDE_GLOBS, installKernelSpec, jupyterInstallHint, NOTEBOOKS, serveUntilStopped } from "./jupyter";
 import { ensureLabApp, PYTHON } from "./lab-frontend";
 
-const USAGE = "usage: npm start [-- --classic] [--ip ADDRESS] [--port N] [--no-browser] [--dir FOLDER]";
+const USAGE = "usage: npm start [-- --lab | --classic] [--ip ADDRESS] [--port N] [--no-browser] [--dir FOLDER]";
 
 interface StartOptions {
   classic: boolean;
+  /** Serve the course's own JupyterLab front end. */
+  lab: boolean;
   ip: string;
   port?: number;
   browser: boolean;
@@ -28,7 +32,7 @@ interface StartOptions {
 
 /** The few options npm start takes, checked; anything else is refused with the usage line. */
 export function parseStartArgs(args: string[]): StartOptions {
-  const o: StartOptions = { classic: false, ip: "127.0.0.1", browser: true, dir: NOTEBOOKS };
+  const o: StartOptions = { classic: false, lab: false, ip: "127.0.0.1", browser: true, dir: NOTEBOOKS };
   for (let i = 0; i < args.length; i++) {
     const [name, inline] = args[i].split(/=(.*)/s, 2);
     const value = () => {
@@ -37,6 +41,7 @@ export function parseStartArgs(args: string[]): StartOptions {
       return v;
     };
     if (name === "--classic") o.classic = true;
+    else if (name === "--lab") o.lab = true;
     else if (name === "--no-browser") o.browser = false;
     else if (name === "--ip") o.ip = value();
     else if (name === "--dir") {
@@ -50,6 +55,7 @@ export function parseStartArgs(args: string[]): StartOptions {
       o.port = port;
     } else throw new Error(`unknown option ${JSON.stringify(args[i])}\n${USAGE}`);
   }
+  if (o.lab && o.classic) throw new Error(`--lab and --classic: choose one\n${USAGE}`);
   return o;
 }
 
@@ -78,10 +84,10 @@ async function main(): Promise<void> {
   const system = findFrontend();
   const systemLab = system?.app === "lab" && Number(system.version.split(".")[0]) >= 4 ? system : null;
 
-  if (o.classic || systemLab) {
-    const frontend = o.classic ? findFrontend(["notebook", "nbclassic"]) : systemLab;
+  if (!o.lab) {
+    const frontend = o.classic || !systemLab ? findFrontend(["notebook", "nbclassic"]) : systemLab;
     if (!frontend) {
-      console.error(`mcast-lab: the classic Notebook is not installed. Install it with:\n\n    ${jupyterInstallHint()}\n`);
+      console.error(`mcast-lab: Jupyter is not installed. Install it with:\n\n    ${jupyterInstallHint()}\n\nor open the course's own JupyterLab: npm run lab`);
       process.exit(1);
     }
     say(`starting jupyter ${frontend.app} ${frontend.version} on ${o.dir}`);
