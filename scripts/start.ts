@@ -81,11 +81,11 @@ async function main(): Promise<void> {
   if (o.dir !== NOTEBOOKS && !existsSync(join(o.dir, "node_modules", "mcast-lab"))) linkCourse(o.dir);
   const spec = installKernelSpec();
   say(`TypeScript kernel registered in ${spec}`);
-  const system = findFrontend();
-  const systemLab = system?.app === "lab" && Number(system.version.split(".")[0]) >= 4 ? system : null;
-
   if (!o.lab) {
-    const frontend = o.classic || !systemLab ? findFrontend(["notebook", "nbclassic"]) : systemLab;
+    // Each lookup runs `jupyter APP --version`: ask only for what can be used.
+    const lab = o.classic ? null : findFrontend(["lab"]);
+    const systemLab = lab && Number(lab.version.split(".")[0]) >= 4 ? lab : null;
+    const frontend = systemLab ?? findFrontend(["notebook", "nbclassic"]);
     if (!frontend) {
       console.error(`mcast-lab: Jupyter is not installed. Install it with:\n\n    ${jupyterInstallHint()}\n\nor open the course's own JupyterLab: npm run lab`);
       process.exit(1);
