@@ -97,14 +97,19 @@ export async function ensureLabApp(log: (line: string) => void = () => {}): Prom
       mkdirSync(dirname(join(work, file)), { recursive: true });
       cpSync(join(LAB_APP_SOURCE, file), join(work, file));
     }
-    log(`building the JupyterLab front end in ${dir} (npm ci, then webpack; once per version of jupyterlab/)`);
-    const npm = npmCommand();
-    let t = Date.now();
-    await run(npm[0], [...npm.slice(1), "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], work, NPM_CI_TIMEOUT_MS);
-    log(`npm ci: ${((Date.now() - t) / 1000).toFixed(0)} s`);
-    t = Date.now();
-    await run(process.execPath, ["webpack.config.js"], work, WEBPACK_TIMEOUT_MS);
-    log(`webpack: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    try {
+      log(`building the JupyterLab front end in ${dir}: npm ci, then webpack, about a minute, once per version of jupyterlab/`);
+      const npm = npmCommand();
+      let t = Date.now();
+      await run(npm[0], [...npm.slice(1), "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], work, NPM_CI_TIMEOUT_MS, (sec) => log(`… npm ci (about 450 packages from the npm registry): ${sec} s`));
+      log(`npm ci: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+      t = Date.now();
+      await run(process.execPath, ["webpack.config.js"], work, WEBPACK_TIMEOUT_MS, (sec) => log(`… webpack: ${sec} s`));
+      log(`webpack: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    } catch (err) {
+      rmSync(work, { recursive: true, force: true });
+      throw err;
+    }
     if (!existsSync(join(work, "build", "bundle.js"))) throw new Error(`webpack wrote no build/bundle.js in ${work}`);
     writeFileSync(join(work, ".complete"), hash + "\n");
     rmSync(dir, { recursive: true, force: true });
@@ -146,10 +151,35 @@ function npmCommand(): string[] {
   return ["npm"];
 }
 
-/** Run a command in its own process group; on timeout the whole group is killed. */
-function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
+const PROGRESS_EVERY_MS = 15_000;
+
+/**
+ * Run a command in its own process group; on timeout the whole group is
+ * killed, and so it is when we are stopped (a Ctrl-C reaches only the
+ * terminal's foreground group, which a detached build is not in).
+ * `progress` hears how long it has run, every 15 s.
+ */
+function run(command: string, args: string[], cwd: string, timeoutMs: number, progress: (seconds: number) => void = () => {}): Promise<void> {
   return new Promise((resolve, reject) => {
+    const started = Date.now();
     const child = spawn(command, args, { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+    const onSignal = (signal: NodeJS.Signals) => {
+      killGroup(child.pid);
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    const onExit = () => killGroup(child.pid);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    process.on("exit", onExit);
+    const ticker = setInterval(() => progress(Math.round((Date.now() - started) / 1000)), PROGRESS_EVERY_MS);
+    const settle = () => {
+      clearTimeout(timer);
+      clearInterval(ticker);
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+      process.removeListener("exit", onExit);
+    };
     let output = "";
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
@@ -157,15 +187,16 @@ function run(command: string, args: string[], cwd: string, timeoutMs: number): P
     child.stdout!.on("data", keep);
     child.stderr!.on("data", keep);
     const timer = setTimeout(() => {
+      settle();
       killGroup(child.pid);
       reject(new Error(`${command} ${args.join(" ")} in ${cwd} took more than ${timeoutMs / 1000} s and was stopped:\n${output}`));
     }, timeoutMs);
     child.on("error", (err) => {
-      clearTimeout(timer);
+      settle();
       reject(new Error(`cannot run ${command}: ${err.message}`));
     });
     child.on("exit", (code, signal) => {
-      clearTimeout(timer);
+      settle();
       if (code === 0) resolve();
       else reject(new Error(`${command} ${args.join(" ")} in ${cwd} failed (${signal ?? `exit ${code}`}):\n${output}`));
     });

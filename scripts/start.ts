@@ -1,9 +1,8 @@
-// `npm start`: open the course in a system JupyterLab >= 4 when there is one,
-// else in the classic Notebook. `npm run lab` (`--lab`) serves the course's
-// own JupyterLab 4 front end (jupyterlab/, built from npm once and cached in
-// ~/.cache/mcast-lab) with Debian's jupyterlab-server; `--classic` forces the
-// classic Notebook. (The default becomes our JupyterLab once its front end has
-// MathJax without freezing; see issue 15's note.)
+// `npm start`: open the course in JupyterLab 4. A system JupyterLab >= 4 is
+// used when there is one; otherwise the course's own front end (jupyterlab/,
+// built from npm once and cached in ~/.cache/mcast-lab) is served by Debian's
+// jupyterlab-server. `--lab` (`npm run lab`) always serves ours; `--classic`
+// opens the classic Notebook.
 // The server listens on 127.0.0.1 with a token unless --ip says otherwise;
 // --ip, --port and --no-browser pass through. One Ctrl-C (or SIGTERM) stops
 // the server, which shuts its kernels down, and each kernel's labs and
@@ -21,7 +20,7 @@ const USAGE = "usage: npm start [-- --lab | --classic] [--ip ADDRESS] [--port N]
 
 interface StartOptions {
   classic: boolean;
-  /** Serve the course's own JupyterLab front end. */
+  /** Serve the course's own JupyterLab front end even where a system JupyterLab is installed. */
   lab: boolean;
   ip: string;
   port?: number;
@@ -81,15 +80,14 @@ async function main(): Promise<void> {
   if (o.dir !== NOTEBOOKS && !existsSync(join(o.dir, "node_modules", "mcast-lab"))) linkCourse(o.dir);
   const spec = installKernelSpec();
   say(`TypeScript kernel registered in ${spec}`);
-  if (!o.lab) {
-    // Each lookup runs `jupyter APP --version`: ask only for what can be used.
-    const lab = o.classic ? null : findFrontend(["lab"]);
-    const systemLab = lab && Number(lab.version.split(".")[0]) >= 4 ? lab : null;
-    const frontend = systemLab ?? findFrontend(["notebook", "nbclassic"]);
-    if (!frontend) {
-      console.error(`mcast-lab: Jupyter is not installed. Install it with:\n\n    ${jupyterInstallHint()}\n\nor open the course's own JupyterLab: npm run lab`);
-      process.exit(1);
-    }
+  // Each lookup runs `jupyter APP --version`: ask only for what can be used.
+  const lab = o.lab || o.classic ? null : findFrontend(["lab"]);
+  const frontend = lab && Number(lab.version.split(".")[0]) >= 4 ? lab : o.classic ? findFrontend(["notebook", "nbclassic"]) : null;
+  if (o.classic && !frontend) {
+    console.error(`mcast-lab: the classic Notebook is not installed. Install it with:\n\n    ${jupyterInstallHint()}\n\nor open the course in JupyterLab: npm start`);
+    process.exit(1);
+  }
+  if (frontend) {
     say(`starting jupyter ${frontend.app} ${frontend.version} on ${o.dir}`);
     const app = frontend.app === "lab" ? "ServerApp" : "NotebookApp";
     const companions = [watchBuild(say), writeDocsIfMissing(say)].filter((c) => c !== null);

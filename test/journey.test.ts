@@ -1,19 +1,21 @@
-// A student's journey in the JupyterLab `npm run lab` serves, in headless
+// A student's journey in the JupyterLab `npm start` serves, in headless
 // Chromium: open notebook 01 from the file browser, run it cell by cell with
-// Shift-Enter (figures drawn), answer an exercise wrongly and
+// Shift-Enter (figures drawn, TeX typeset), answer an exercise wrongly and
 // read "not yet", answer it rightly and read the points, save with Ctrl-S,
 // restart the kernel, and grade the saved file with `npm run grade`. Then
 // notebook 03: the lab comes up from the browser and is gone once its kernel
-// is shut down (Kernel > Shut Down Kernel). A failing step names itself,
+// is shut down from the running-kernels panel. Then the rest of what a
+// student expects of JupyterLab, each used once. The page must log no console
+// error and get no failed request throughout. A failing step names itself,
 // and every step leaves a screenshot in test-artifacts/journey/.
 import assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Browser, launchChromium, Page } from "../scripts/browser/chromium";
+import { Browser, launchChromium, Page, PageLog } from "../scripts/browser/chromium";
 import { readSolutions } from "../scripts/exercises";
 import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
 import { CHROMIUM, ensureLabApp, PYTHON } from "../scripts/lab-frontend";
@@ -27,13 +29,27 @@ const missing = [
 const skip = missing.length > 0 && !CI ? `the journey needs ${missing.join(", ")}` : false;
 
 const PANEL = "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)";
+/** A notebook, a table and a picture of the test's own, for the viewers a student meets. */
+const TOUR = "feature-tour.ipynb";
+const TOUR_NOTEBOOK = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+  cells: [
+    { cell_type: "markdown", id: "tour-text", metadata: {}, source: ["# Feature tour\n", "\n", "A group address has $2^{28}$ neighbours in 224.0.0.0/4.\n", "\n", "## The lecture's two programs\n", "\n", "```mermaid\n", "flowchart LR\n", "  sender -- 224.1.1.5:5007 --> receiver\n", "```\n"] },
+    { cell_type: "code", id: "tour-code", metadata: {}, execution_count: null, outputs: [], source: ["6 * 7"] },
+  ],
+};
+const CSV = "groups.csv";
+const PNG = "pixel.png";
+const ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 const STEP_MS = 120_000;
 
 let work = "";
 let server: ChildProcess | undefined;
 let url = "";
 let browser: Browser | undefined;
-let page: (Page & { consoleErrors: string[] }) | undefined;
+let page: (Page & PageLog) | undefined;
 let shot = 0;
 
 function freePort(): Promise<number> {
@@ -60,7 +76,8 @@ async function step(name: string, fn: (p: Page) => Promise<void>): Promise<void>
   } catch (err) {
     await page.screenshot({ path: file }).catch(() => undefined);
     const console = page.consoleErrors.length ? `\nbrowser console errors (last 3):\n  ${page.consoleErrors.slice(-3).join("\n  ")}` : "";
-    throw new Error(`journey step "${name}" failed: ${(err as Error).message}${console}\n(screenshot: ${file})`);
+    const requests = page.failedRequests.length ? `\nfailed requests (last 3):\n  ${page.failedRequests.slice(-3).join("\n  ")}` : "";
+    throw new Error(`journey step "${name}" failed: ${(err as Error).message}${console}${requests}\n(screenshot: ${file})`);
   } finally {
     clearTimeout(timer);
   }
@@ -137,15 +154,48 @@ async function runThrough(p: Page, marker: string): Promise<void> {
   throw new Error(`no cell holds ${marker}`);
 }
 
-/** Open a notebook from the file browser with a double click, and wait for its kernel. */
-async function openFromFileBrowser(p: Page, name: string): Promise<void> {
-  // The file browser's tab toggles it: click only when it is folded away.
-  if ((await p.locator(".jp-DirListing-item", { hasText: name }).count()) === 0 || !(await p.evaluate(() => !!document.querySelector(".jp-FileBrowser:not(.lm-mod-hidden)"), null))) {
-    await p.locator(".jp-SideBar .lm-TabBar-tab[data-id='filebrowser']").first().click();
-  }
+/** Show a side panel (file browser, running, table of contents) by its tab; a tab toggles, so click only when its panel is not shown. */
+async function openSidePanel(p: Page, id: string): Promise<void> {
+  const tab = p.locator(`.jp-SideBar .lm-TabBar-tab[data-id='${id}']`).first();
+  await tab.waitFor({ state: "visible" });
+  const shown = await p.evaluate((i) => !!document.querySelector(`.jp-SideBar .lm-TabBar-tab.lm-mod-current[data-id='${i}']`), id);
+  if (!shown) await tab.click();
+}
+
+/** Open a file from the file browser with a double click. */
+async function openFile(p: Page, name: string): Promise<void> {
+  await openSidePanel(p, "filebrowser");
   await p.locator(".jp-DirListing-item", { hasText: name }).first().dblclick();
+}
+
+/** Open a notebook from the file browser, and wait for its kernel. */
+async function openFromFileBrowser(p: Page, name: string): Promise<void> {
+  await openFile(p, name);
   await p.locator(`${PANEL} .jp-Toolbar-kernelName`, { hasText: "TypeScript" }).waitFor({ state: "visible", timeout: STEP_MS });
   await idle(p);
+}
+
+/**
+ * Press the shut-down button of a running-panel row, as the mouse would (it
+ * shows on hover). `kind` is the row's class (jp-mod-kernel, or none for a
+ * terminal) and `label` a text of its own label; rows nest (a kernel holds its
+ * notebooks' rows), so only the row's own label and button count. Returns the
+ * button's title, or "" when there is no such row.
+ */
+async function pressShutDown(p: Page, kind: string, label: string): Promise<string> {
+  return p.evaluate(([k, l]) => {
+    const rows = Array.from(document.querySelectorAll(`.jp-RunningSessions-item${k ? "." + k : ""}`));
+    const row = rows.find((r) => Array.from(r.children).some((c) => c.classList.contains("jp-RunningSessions-itemLabel") && (c.textContent ?? "").includes(l)));
+    const button = row && Array.from(row.children).find((c) => c.classList.contains("jp-RunningSessions-itemShutdown"));
+    (button as HTMLElement | undefined)?.click();
+    return button?.getAttribute("title") ?? "";
+  }, [kind, label] as const);
+}
+
+/** Choose a menu bar item, then the entries under it, by their labels (e.g. "Settings", "Theme", "JupyterLab Dark"). */
+async function menu(p: Page, top: string, ...path: string[]): Promise<void> {
+  await p.locator(".lm-MenuBar-item", { hasText: new RegExp(`^${top}$`) }).first().click();
+  for (const label of path) await p.locator(".lm-Menu:not(.lm-mod-hidden) .lm-Menu-item", { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) }).last().click();
 }
 
 let opened = false;
@@ -166,10 +216,13 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   work = mkdtempSync(join(tmpdir(), "mcast-journey-"));
   for (const name of ["01-addresses.ipynb", "03-lab.ipynb"]) copyFileSync(join(NOTEBOOKS, name), join(work, name));
+  writeFileSync(join(work, TOUR), JSON.stringify(TOUR_NOTEBOOK, null, 1));
+  writeFileSync(join(work, CSV), "group,port,sender\n224.1.1.5,5007,midwood\n234.3.2.1,5007,flatbush\n");
+  writeFileSync(join(work, PNG), Buffer.from(ONE_PIXEL_PNG, "base64"));
   const app = await ensureLabApp();
   const port = await freePort();
   // The same command a student types, serving a copy of the notebooks (the saves land there).
-  server = spawn(process.execPath, [join(ROOT, "dist", "scripts", "start.js"), "--lab", "--no-browser", "--port", String(port), "--dir", work], {
+  server = spawn(process.execPath, [join(ROOT, "dist", "scripts", "start.js"), "--no-browser", "--port", String(port), "--dir", work], {
     env: { ...process.env, JUPYTER_CONFIG_DIR: join(work, ".jupyter-config") },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -209,6 +262,9 @@ after(async () => {
 test("a student's journey through notebook 01 in JupyterLab: run, answer wrongly, answer rightly, save, restart, graded", { skip, timeout: 15 * 60_000 }, async () => {
   await openLab();
   await step("notebook 01 opens from the file browser", (p) => openFromFileBrowser(p, "01-addresses.ipynb"));
+  await step("TeX in the text is typeset by MathJax", async (p) => {
+    await p.locator(`${PANEL} mjx-container`).first().waitFor({ state: "attached", timeout: 30_000 });
+  });
   await step("Shift-Enter runs the cells one by one up to the first exercise, each showing its output", async (p) => {
     await p.locator(`${PANEL} .jp-Cell`).first().click();
     await p.keyboard.press("Escape");
@@ -261,7 +317,7 @@ test("a student's journey through notebook 01 in JupyterLab: run, answer wrongly
   assert.deepEqual([incidr?.earned, incidr?.possible], [3, 3], "npm run grade gives the saved answer its 3 points");
 });
 
-test("notebook 03 in JupyterLab: the lab comes up from the browser and is gone once its kernel is shut down", { skip, timeout: 10 * 60_000 }, async () => {
+test("notebook 03 in JupyterLab: the lab comes up from the browser and is gone once its kernel is shut down from the running panel", { skip, timeout: 10 * 60_000 }, async () => {
   let pid = 0;
   await openLab();
   await step("notebook 03 opens from the file browser", (p) => openFromFileBrowser(p, "03-lab.ipynb"));
@@ -275,13 +331,122 @@ test("notebook 03 in JupyterLab: the lab comes up from the browser and is gone o
     pid = Number(m[1]);
     assert.ok(existsSync(`/proc/${pid}`), `the lab's process ${pid} runs`);
   });
-  await step("Kernel > Shut Down Kernel stops the kernel, and the lab goes with it", async (p) => {
-    await p.locator(".lm-MenuBar-item", { hasText: /^Kernel$/ }).first().click();
-    await p.locator(".lm-Menu-item", { hasText: /^Shut Down Kernel/ }).first().click();
+  await step("the running panel shuts the kernel down, and the lab goes with it", async (p) => {
+    await openSidePanel(p, "jp-running-sessions");
+    await p.locator(".jp-RunningSessions-item", { hasText: "03-lab.ipynb" }).first().waitFor({ state: "visible" });
+    // The kernel's row has a shut-down button (shown on hover): press it as the mouse would.
+    const pressed = await pressShutDown(p, "jp-mod-kernel", "03-lab.ipynb");
+    assert.ok(pressed, "the running panel's row for 03-lab's kernel has a shut-down button");
     const dialog = p.locator(".jp-Dialog .jp-mod-accept");
     if ((await dialog.count()) > 0) await dialog.first().click();
     const until = Date.now() + 30_000;
     while (existsSync(`/proc/${pid}`) && Date.now() < until) await p.waitForTimeout(250);
     assert.ok(!existsSync(`/proc/${pid}`), `the lab's process ${pid} is gone after the kernel was shut down`);
   });
+});
+
+test("the rest of what a student expects of JupyterLab works: launcher, console, terminal, running panel, Mermaid, contents, search, viewers, settings, dark theme, help, status bar, saved workspace", { skip, timeout: 10 * 60_000 }, async () => {
+  await openLab();
+  const api = async (path: string) => {
+    const u = new URL(url);
+    const res = await fetch(`${u.origin}${path}?token=${u.searchParams.get("token")}`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(res.status, 200, `GET ${path}`);
+    return res.json() as Promise<unknown[]>;
+  };
+  const launcher = async (p: Page, section: string, card: string) => {
+    await menu(p, "File", "New Launcher");
+    const cards = p.locator(".jp-Launcher-section:visible", { hasText: section }).first().locator(".jp-LauncherCard", { hasText: card });
+    await cards.first().click();
+  };
+  await step("the launcher offers a TypeScript notebook, a TypeScript console and a terminal", async (p) => {
+    await menu(p, "File", "New Launcher");
+    await p.locator(".jp-LauncherCard:visible").first().waitFor({ state: "visible" });
+    const offered = await p.evaluate(() => Array.from(document.querySelectorAll(".jp-Launcher-section")).filter((sec) => sec.checkVisibility()).map((sec) => `${sec.querySelector(".jp-Launcher-sectionTitle")?.textContent}: ${Array.from(sec.querySelectorAll(".jp-LauncherCard-label")).map((l) => l.textContent).join(", ")}`), null);
+    for (const want of [/^Notebook: .*TypeScript/, /^Console: .*TypeScript/, /^Other: .*Terminal/]) assert.ok(offered.some((o) => want.test(o)), `the launcher offers ${want}: ${offered.join(" | ")}`);
+  });
+  await step("a TypeScript console runs a line", async (p) => {
+    await launcher(p, "Console", "TypeScript");
+    const prompt = p.locator(".jp-CodeConsole-promptCell .cm-content:visible").first();
+    await prompt.waitFor({ state: "visible" });
+    // The banner is the kernel's own greeting: once it shows, the console is connected.
+    await p.waitForFunction(() => Array.from(document.querySelectorAll(".jp-CodeConsole-banner")).some((b) => b.checkVisibility() && (b.textContent ?? "").trim() !== ""), null, { timeout: STEP_MS });
+    await prompt.click();
+    await p.keyboard.insertText("6 * 7");
+    await p.keyboard.press("Shift+Enter");
+    await p.waitForFunction(() => Array.from(document.querySelectorAll(".jp-CodeConsole-content .jp-OutputArea-output")).filter((o) => o.checkVisibility()).some((o) => (o.textContent ?? "").trim() === "42"), null, { timeout: STEP_MS });
+  });
+  await step("a terminal opens", async (p) => {
+    await launcher(p, "Other", "Terminal");
+    await p.locator(".jp-Terminal .xterm:visible").first().waitFor({ state: "visible" });
+    assert.equal((await api("/api/terminals")).length, 1, "the server runs one terminal");
+  });
+  await step("the running panel lists the terminal and the console's kernel, and shuts the terminal down", async (p) => {
+    await openSidePanel(p, "jp-running-sessions");
+    const labels = await p.evaluate(() => Array.from(document.querySelectorAll(".jp-RunningSessions-itemLabel")).map((l) => l.textContent ?? ""), null);
+    assert.ok(labels.some((l) => /^terminals\/\d+/.test(l)), `the running panel lists the terminal: ${labels.join(" | ")}`);
+    assert.ok(labels.some((l) => /^Console 1/.test(l)), `the running panel lists the console's kernel: ${labels.join(" | ")}`);
+    const pressed = await pressShutDown(p, "", "terminals/");
+    assert.match(pressed, /shut ?down/i, "the terminal's row has a shut-down button");
+    const dialog = p.locator(".jp-Dialog .jp-mod-accept");
+    await p.waitForTimeout(300);
+    if ((await dialog.count()) > 0) await dialog.first().click();
+    const until = Date.now() + 20_000;
+    while ((await api("/api/terminals")).length > 0 && Date.now() < until) await p.waitForTimeout(250);
+    assert.equal((await api("/api/terminals")).length, 0, "the terminal is gone from the server");
+  });
+  await step("a notebook's TeX is typeset, its Mermaid diagram drawn, and its headings listed in the table of contents", async (p) => {
+    await openFile(p, TOUR);
+    await p.locator(`${PANEL} mjx-container`).first().waitFor({ state: "attached", timeout: 30_000 });
+    await p.locator(`${PANEL} .jp-RenderedMermaid figure img`).first().waitFor({ state: "attached", timeout: 30_000 });
+    await openSidePanel(p, "table-of-contents");
+    await p.locator(".jp-TableOfContents-tree .jp-tocItem", { hasText: "The lecture's two programs" }).first().waitFor({ state: "visible" });
+  });
+  await step("search (Ctrl-F) finds a word in the notebook", async (p) => {
+    await p.locator(`${PANEL} .jp-Cell`).first().click();
+    await p.keyboard.press("Escape");
+    await p.keyboard.press("Control+f");
+    await p.locator(".jp-DocumentSearch-overlay .jp-DocumentSearch-input").first().waitFor({ state: "visible" });
+    await p.keyboard.insertText("neighbours");
+    await p.waitForFunction(() => /^[1-9]\d*\/[1-9]\d*$/.test((document.querySelector(".jp-DocumentSearch-index-counter")?.textContent ?? "").trim()), null, { timeout: 20_000 });
+    await p.keyboard.press("Escape");
+  });
+  await step("the CSV viewer shows a table", async (p) => {
+    await openFile(p, CSV);
+    await p.locator(".jp-CSVViewer-grid:visible").first().waitFor({ state: "visible" });
+  });
+  await step("the image viewer shows a picture", async (p) => {
+    await openFile(p, PNG);
+    await p.locator(".jp-ImageViewer:visible img").first().waitFor({ state: "attached" });
+  });
+  await step("the settings editor opens", async (p) => {
+    await menu(p, "Settings", "Settings Editor");
+    await p.locator(".jp-SettingsPanel, .jp-SettingsEditor").first().waitFor({ state: "visible" });
+  });
+  await step("the dark theme is selectable", async (p) => {
+    await menu(p, "Settings", "Theme", "JupyterLab Dark");
+    await p.waitForFunction(() => document.body.dataset.jpThemeName === "JupyterLab Dark" && document.body.dataset.jpThemeLight === "false", null, { timeout: 60_000 });
+  });
+  await step("and the light theme again", async (p) => {
+    await menu(p, "Settings", "Theme", "JupyterLab Light");
+    await p.waitForFunction(() => document.body.dataset.jpThemeLight === "true", null, { timeout: 60_000 });
+  });
+  await step("the help menu tells JupyterLab's version", async (p) => {
+    await menu(p, "Help", "About JupyterLab");
+    const about = p.locator(".jp-Dialog").first();
+    await about.waitFor({ state: "visible" });
+    assert.match(await about.innerText(), /Version 4\./, "About JupyterLab names version 4");
+    await p.keyboard.press("Escape");
+  });
+  await step("the status bar is shown", async (p) => {
+    await p.locator("#jp-main-statusbar").first().waitFor({ state: "visible" });
+  });
+  await step("the layout is saved as a workspace, not refused", async (p) => {
+    const dir = join(work, ".jupyter-config", "lab", "workspaces");
+    const until = Date.now() + 20_000;
+    const saved = () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith("journey")) : []);
+    while (saved().length === 0 && Date.now() < until) await p.waitForTimeout(250);
+    assert.ok(saved().length > 0, `a workspace file named journey… in ${dir}`);
+  });
+  assert.deepEqual(page!.consoleErrors, [], "the page logged no console error");
+  assert.deepEqual(page!.failedRequests, [], "no request failed");
 });

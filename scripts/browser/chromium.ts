@@ -45,6 +45,7 @@ export interface Page {
   keyboard: { press(key: string): Promise<void>; insertText(text: string): Promise<void> };
   on(event: "console", listener: (message: { type(): string; text(): string }) => void): void;
   on(event: "pageerror", listener: (error: Error) => void): void;
+  on(event: "response", listener: (response: { status(): number; url(): string; request(): { method(): string } }) => void): void;
   close(): Promise<void>;
   setDefaultTimeout(ms: number): void;
 }
@@ -65,9 +66,15 @@ interface Playwright {
 
 export const VIEWPORT = { width: 1280, height: 900 };
 
+export interface PageLog {
+  consoleErrors: string[];
+  /** "STATUS METHOD PATH" of every response with a status of 400 or more. */
+  failedRequests: string[];
+}
+
 export interface Browser {
-  /** A fresh tab; the browser's console errors are kept for failure messages. */
-  newPage(): Promise<Page & { consoleErrors: string[] }>;
+  /** A fresh tab; the browser's console errors and failed requests (status 400 and up) are kept for checks and failure messages. */
+  newPage(): Promise<Page & PageLog>;
   close(): Promise<void>;
 }
 
@@ -91,9 +98,13 @@ export async function launchChromium(app: LabApp): Promise<Browser> {
   let closed = false;
   return {
     async newPage() {
-      const page = (await context.newPage()) as Page & { consoleErrors: string[] };
+      const page = (await context.newPage()) as Page & PageLog;
       page.setDefaultTimeout(ACTION_TIMEOUT_MS);
       page.consoleErrors = [];
+      page.failedRequests = [];
+      page.on("response", (r) => {
+        if (r.status() >= 400) page.failedRequests.push(`${r.status()} ${r.request().method()} ${r.url().replace(/[?#].*/s, "")}`);
+      });
       page.on("console", (m) => {
         if (m.type() === "error") page.consoleErrors.push(m.text().slice(0, 500));
       });
