@@ -12,7 +12,9 @@ export const API_INDEX = join(ROOT, "docs", "api", "index.html");
 /** Start TypeDoc when docs/api is missing; null when there is nothing to do. */
 export function writeDocsIfMissing(say: (line: string) => void): ChildProcess | null {
   if (existsSync(API_INDEX)) return null;
-  const typedoc = join(ROOT, "node_modules", "typedoc", "bin", "typedoc");
+  // TypeDoc's own CLI, not its bin/typedoc, which forks the CLI into a child
+  // of its own: stopping npm start stops this process, and there must be no other.
+  const typedoc = join(ROOT, "node_modules", "typedoc", "dist", "cli.js");
   if (!existsSync(typedoc)) {
     say("docs: TypeDoc is not installed (npm ci installs it); the API reference link stays empty");
     return null;

@@ -11,11 +11,11 @@
 import assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { Browser, launchChromium, Page, PageLog } from "../scripts/browser/chromium";
+import { freePort } from "../scripts/browser/servers";
 import { readSolutions } from "../scripts/exercises";
 import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
 import { CHROMIUM, ensureLabApp, PYTHON } from "../scripts/lab-frontend";
@@ -51,17 +51,6 @@ let url = "";
 let browser: Browser | undefined;
 let page: (Page & PageLog) | undefined;
 let shot = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Run one step of the journey; a failure says which step, and every step leaves a screenshot. */
 async function step(name: string, fn: (p: Page) => Promise<void>): Promise<void> {

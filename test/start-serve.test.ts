@@ -6,27 +6,16 @@
 import assert from "node:assert/strict";
 import { ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { freePort } from "../scripts/browser/servers";
 import { ROOT } from "../scripts/jupyter";
 import { ensureLabApp, LAB_APP_FILES, PYTHON } from "../scripts/lab-frontend";
 
 const NOBODY = 65534;
 const hasLabServer = spawnSync(PYTHON, ["-c", "import jupyterlab_server"], { timeout: 20_000 }).status === 0;
 const CI = process.env.CI === "true";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Everything a child says, and a promise of its exit. */
 function watch(child: ChildProcess): { said: () => string; exited: Promise<number | null> } {
