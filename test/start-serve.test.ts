@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { test } from "node:test";
 import { freePort } from "../scripts/browser/servers";
 import { ROOT } from "../scripts/jupyter";
@@ -54,7 +54,7 @@ test("an ordinary user with their own clone: npm start serves JupyterLab, the ke
     execFileSync("git", ["clone", "--quiet", "--local", ROOT, course], { timeout: 60_000 });
     cpSync(join(ROOT, "dist"), join(course, "dist"), { recursive: true, preserveTimestamps: true });
     symlinkSync(join(ROOT, "node_modules"), join(course, "node_modules"));
-    const cache = join(top, "cache", `lab-app-${app.dir.split("lab-app-")[1]}`);
+    const cache = join(top, "cache", basename(app.dir));
     for (const f of [...LAB_APP_FILES, "build", ".complete"]) cpSync(join(app.dir, f), join(cache, f), { recursive: true });
     const home = join(top, "home");
     mkdirSync(home);
