@@ -7,7 +7,9 @@ A line per cell, as soon as it is done, so a caller can show progress:
   {"event": "cell", "index": 3, "status": "ok"|"error"|"aborted"|"timeout"|"dead",
    "seconds": 0.12, "outputs": [...]}
 
-then one {"event": "end", "status": "complete"|"timeout"|"dead"|"deadline"}.
+then one {"event": "end", "status": "complete"|"timeout"|"dead"|"deadline"}. Before the
+first cell, {"event": "kernel", "seconds": 2.8}: how long the kernel took to
+start and answer.
 A cell's text output is cut at --max-output characters (the cell's line then
 says "truncated": the characters it printed). Run as PID 1 of a PID namespace
 (the grader does), it reports the processes still alive after the kernel is
@@ -100,7 +102,9 @@ async def run(args):
     )
     deadline = time.monotonic() + args.total_timeout
     end = "complete"
+    started_kernel = time.monotonic()
     async with client.async_setup_kernel():
+        emit({"event": "kernel", "seconds": round(time.monotonic() - started_kernel, 3)})
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue

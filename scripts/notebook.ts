@@ -85,6 +85,8 @@ export interface RunResult {
   stderr: string;
   /** Processes still alive once the kernel was gone (isolated runs only); the namespace ended them. */
   leftover: string[];
+  /** How long the kernel took to start and answer, before the first cell; 0 if it never did. */
+  kernelSeconds: number;
 }
 
 export interface RunOptions {
@@ -144,7 +146,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   const child = spawn(argv[0], argv.slice(1), { env: { ...jupyterEnv(), ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   child.once("exit", () => running.delete(child));
-  const result: RunResult = { notebook: path, end: "killed", cells: [], stderr: "", leftover: [] };
+  const result: RunResult = { notebook: path, end: "killed", cells: [], stderr: "", leftover: [], kernelSeconds: 0 };
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
     if (result.stderr.length < 20_000) result.stderr += chunk;
@@ -170,6 +172,8 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
         if (event.truncated) cell.truncated = event.truncated;
         result.cells.push(cell);
         options.onCell?.(cell);
+      } else if (event.event === "kernel") {
+        result.kernelSeconds = event.seconds;
       } else if (event.event === "leftover") {
         result.leftover = event.processes ?? [];
       } else if (event.event === "end") {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The course's kernel: tslab, plus three duties tslab lacks.
+// The course's kernel: tslab, plus three duties tslab lacks, and a faster start.
 //
 // 1. Jupyter starts a kernel in a session of its own and names itself in
 //    JPY_PARENT_PID; when that parent dies (a killed server or test runner)
@@ -13,8 +13,26 @@
 //    asked; nbgrader and nbclient ask for `stop_on_error: false` when they
 //    allow errors, and then a failing answer cell must not make the check
 //    cell after it come back aborted and empty.
+// 4. Only @types/node is read automatically. TypeScript includes every package
+//    of every node_modules/@types above the notebook; the course's own build
+//    needs @types/jsdom, and with it came lib.dom.d.ts (820 kB) and
+//    tough-cookie: about 1 MB of the 4 MB of declarations tslab parsed before
+//    the kernel answered, 0.36 s of its 1.55 s (measured here). A notebook runs
+//    in Node, where the DOM's globals do not exist anyway; a package that
+//    needs other declarations still gets them through its own imports.
 "use strict";
 const { inspect } = require("node:util");
+
+{
+  // The copy tslab itself loads, wherever npm put it.
+  const tslabDir = require("node:path").dirname(require.resolve("tslab/dist/converter.js"));
+  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] }));
+  const getDirectories = ts.sys.getDirectories;
+  ts.sys.getDirectories = function (path) {
+    const found = getDirectories.call(this, path);
+    return /[\\/]node_modules[\\/]@types[\\/]?$/.test(path) ? found.filter((name) => name === "node") : found;
+  };
+}
 
 const parent = Number(process.env.JPY_PARENT_PID);
 if (Number.isInteger(parent) && parent > 1) {

@@ -359,8 +359,19 @@ test("the rest of what a student expects of JupyterLab works: launcher, console,
     await prompt.waitFor({ state: "visible" });
     // The banner is the kernel's own greeting: once it shows, the console is connected.
     await p.waitForFunction(() => Array.from(document.querySelectorAll(".jp-CodeConsole-banner")).some((b) => b.checkVisibility() && (b.textContent ?? "").trim() !== ""), null, { timeout: STEP_MS });
-    await prompt.click();
-    await p.keyboard.insertText("6 * 7");
+    // The console may replace its prompt cell while the kernel connects (seen
+    // on a busy machine: the typed line vanished); type until the prompt holds it.
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const current = p.locator(".jp-CodeConsole-promptCell .cm-content:visible").first();
+      await current.click();
+      await p.keyboard.press("Control+a");
+      await p.keyboard.press("Backspace");
+      await p.keyboard.insertText("6 * 7");
+      await p.waitForTimeout(200);
+      if ((await current.textContent())?.includes("6 * 7")) break;
+      assert.ok(Date.now() < until, "the console's prompt never kept the typed line");
+    }
     await p.keyboard.press("Shift+Enter");
     await p.waitForFunction(() => Array.from(document.querySelectorAll(".jp-CodeConsole-content .jp-OutputArea-output")).filter((o) => o.checkVisibility()).some((o) => (o.textContent ?? "").trim() === "42"), null, { timeout: STEP_MS });
   });
