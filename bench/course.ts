@@ -10,10 +10,11 @@
 //
 // Run after `npm run build`: node dist/bench/course.js [--rounds N] [--against REF]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
+import { courseNotebooks, NOTEBOOKS, ROOT } from "../scripts/jupyter";
+import { median } from "./median";
 import { cellSource, readNotebook, RunResult, runNotebook } from "../scripts/notebook";
 
 interface Timing {
@@ -81,15 +82,11 @@ async function runOnce(run: Runner, folder: string, name: string): Promise<Timin
   return timing(result, (performance.now() - started) / 1000, path);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const sec = (x: number, w = 6) => `${x.toFixed(1)} s`.padStart(w);
 
 async function main(): Promise<void> {
   const { rounds, against } = parseArgs(process.argv.slice(2));
-  const names = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+  const names = courseNotebooks();
   let work = "";
   let peer: { commit: string; folder: string; run: Runner } | undefined;
   try {

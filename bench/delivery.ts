@@ -10,6 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { up } from "../src/lab/up";
 import { experiment } from "../src/experiment/realize";
+import { median } from "./median";
 
 const COUNT = 100_000;
 const SIZE = 64;
@@ -24,10 +25,6 @@ interface Measure {
   lost: number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main(): Promise<void> {

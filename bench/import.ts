@@ -4,21 +4,17 @@
 // `./mcast/index` through a link to src/, which tslab compiles whole in the
 // kernel. Median of N fresh kernels per notebook and way, interleaved.
 // Run after `npm run build`: node dist/bench/import.js [N]
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { linkCourse } from "../scripts/course-link";
-import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
+import { courseNotebooks, NOTEBOOKS, ROOT } from "../scripts/jupyter";
+import { median } from "./median";
 import { cellSource, Notebook, readNotebook, runNotebook, writeNotebook } from "../scripts/notebook";
 
 const N = Number(process.argv[2] ?? 5);
 const PACKAGE = 'from "mcast-lab"';
 const LINKED = 'from "./mcast/index"';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** The notebook cut to its first code cell, importing the course one way or the other. */
 function firstCell(nb: Notebook, linked: boolean): Notebook {
@@ -41,7 +37,7 @@ async function main(): Promise<void> {
     symlinkSync(join(ROOT, "node_modules"), join(dirs.linked, "node_modules"));
     console.log(`first cell (import + preflight) in a fresh kernel, median of ${N}; wall = kernel start + cell + shutdown`);
     console.log("notebook                 package   linked src/   ratio   (wall: package, linked)");
-    for (const file of readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort()) {
+    for (const file of courseNotebooks()) {
       const nb = readNotebook(join(NOTEBOOKS, file));
       const times: Record<"package" | "linked", number[]> = { package: [], linked: [] };
       const walls: Record<"package" | "linked", number[]> = { package: [], linked: [] };

@@ -9,6 +9,7 @@
 // machine's links and named namespaces are as they were.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { median } from "./median";
 import { join } from "node:path";
 import { up } from "../src/lab/up";
 import { lectureTopology } from "../src/lab/topology";
@@ -19,10 +20,6 @@ const RUNS = 11;
 const PYTHON = "/usr/bin/python3"; // Debian's, which has the mininet package
 const MININET_SCRIPT = join(__dirname, "..", "..", "bench", "mininet_lab.py");
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ms = (x: number) => `${x.toFixed(1).padStart(6)} ms`;
 
 function machine(): string {

@@ -1,11 +1,16 @@
 // Finding Jupyter on this machine and registering the course's kernel in a
 // project-local data folder, so that the user's own kernels are never touched.
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(__dirname, "..", "..");
 export const NOTEBOOKS = join(ROOT, "notebooks");
+
+/** The course's notebooks, by file name, in their order (00-start-here first). */
+export function courseNotebooks(): string[] {
+  return readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+}
 /** Holds kernels/tslab/kernel.json; put first on JUPYTER_PATH. */
 export const JUPYTER_DATA = join(ROOT, ".jupyter");
 export const KERNEL_NAME = "tslab";

@@ -9,11 +9,11 @@
 // each check cell its hidden cases between BEGIN HIDDEN TESTS and END HIDDEN
 // TESTS, and DIR/nbgrader_config.py with the TypeScript code stub. nbgrader's
 // generate_assignment then makes exactly the notebooks in notebooks/.
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { BEGIN_HIDDEN, BEGIN_SOLUTION, clearSolution, CODE_STUB, END_HIDDEN, END_SOLUTION, exercisesOf, hiddenTestLines, readSolutions, STUB_MARK } from "./exercises";
 import { seedFrom } from "../src/util/random";
-import { NOTEBOOKS, ROOT } from "./jupyter";
+import { courseNotebooks, NOTEBOOKS, ROOT } from "./jupyter";
 import { linkCourse } from "./course-link";
 import { cellSource, Notebook, readNotebook, sourceLines, writeNotebook } from "./notebook";
 
@@ -116,7 +116,7 @@ function main(): void {
     console.error(`release: a folder must follow --out or --nbgrader\n${usage}`);
     process.exit(2);
   }
-  if (files.length === 0) files.push(...readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(NOTEBOOKS, f)));
+  if (files.length === 0) files.push(...courseNotebooks().map((f) => join(NOTEBOOKS, f)));
   try {
     if (nbgraderDir) return writeNbgraderCourse(nbgraderDir, files);
   } catch (err) {

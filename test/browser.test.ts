@@ -11,7 +11,7 @@
 // is skipped, with the reason, elsewhere.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test, TestContext } from "node:test";
@@ -21,13 +21,13 @@ import { CLASSIC_NOTEBOOK, JUPYTERLAB } from "../scripts/browser/front-ends";
 import { runFirstCellLikeAStudent, runNotebook } from "../scripts/browser/drive";
 import { CHROMIUM, ensureLabApp, LabApp, PYTHON } from "../scripts/lab-frontend";
 import { CLASSIC_JUPYTER, JupyterServer, startClassic, startLab } from "../scripts/browser/servers";
-import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
+import { courseNotebooks, NOTEBOOKS, ROOT } from "../scripts/jupyter";
 import { linkCourse } from "../scripts/course-link";
 import { Notebook, readNotebook, sourceLines, writeNotebook } from "../scripts/notebook";
 
 const ARTIFACTS = join(ROOT, "test-artifacts", "browser");
 const CI = /^(1|true|yes)$/i.test(process.env.CI ?? "");
-const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+const notebooks = courseNotebooks();
 
 /** What this machine lacks for the browser test, each with its fix. */
 function missingPieces(): string[] {

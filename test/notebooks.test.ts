@@ -10,21 +10,21 @@
 // notebooks run once more while two busy loops hold both cores, so a sentence
 // that holds only on an idle machine is caught too.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { spawn, ChildProcess } from "node:child_process";
 
 import { Exercise, exercisesOf, readSolutions, STUB_MARK, withAnswers } from "../scripts/exercises";
-import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
+import { courseNotebooks, NOTEBOOKS, ROOT } from "../scripts/jupyter";
 import { cellSource, Notebook, outputText, readNotebook, RunResult, runNotebook, sourceLines, writeNotebook } from "../scripts/notebook";
 import { runProblems } from "../scripts/notebook-check";
 import { nbgraderScore } from "../scripts/nbgrader-rule";
 import { exerciseSpec } from "../src/homework/exercises/index";
 import { CLAIM_NOTE } from "../src/notebook/claim";
 
-const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+const notebooks = courseNotebooks();
 const work = mkdtempSync(join(tmpdir(), "mcast-solved-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
