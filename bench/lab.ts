@@ -76,7 +76,7 @@ async function main(): Promise<void> {
 
   console.log(`the lecture's lab: 4 hosts, 8 links, 2 networks; median of ${RUNS} rounds, Node ${process.version}`);
   console.log(`mcast-lab  up ${ms(labUp)}  down ${ms(labDown)}  up+down ${ms(labTotal)}`);
-  console.log(`mcast-lab  up + first command + down ${ms(labFirstTotal)}  (first command ${ms(labFirst)}: the supervisor starting)`);
+  console.log(`mcast-lab  up + first command + down ${ms(labFirstTotal)}  (the first command ${ms(labFirst)})`);
   if (peerProblem) {
     console.log(`Mininet    ${peerProblem}`);
   } else {

@@ -22,7 +22,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 function labProcesses(): string[] {
   const ps = spawnSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).stdout.split("\n");
   // Labs of this checkout and of the copies the grader makes of it.
-  return ps.filter((line) => /dist\/src\/lab\/supervisor\.js/.test(line) && (line.includes(ROOT) || line.includes("mcast-grade-")));
+  return ps.filter((line) => /src\/lab\/supervisor\.py/.test(line) && (line.includes(ROOT) || line.includes("mcast-grade-")));
 }
 
 let grades: SubmissionGrade[] = [];

@@ -544,7 +544,8 @@ function ensureTestUser(): void {
   }
   // The lab runs the course's compiled code as that user: the checkout must be
   // readable by others (a clone under a private home folder is not).
-  const probe = join(courseRoot(), "dist", "src", "lab", "supervisor.js");
-  const readable = spawnSync("runuser", ["-u", TEST_USER, "--", "test", "-r", probe]);
-  assert.equal(readable.status, 0, `${TEST_USER} cannot read ${probe}: clone the course where other users can read it`);
+  for (const probe of [join(courseRoot(), "src", "lab", "supervisor.py"), join(courseRoot(), "dist", "src", "lab", "host-agent.js")]) {
+    const readable = spawnSync("runuser", ["-u", TEST_USER, "--", "test", "-r", probe]);
+    assert.equal(readable.status, 0, `${TEST_USER} cannot read ${probe}: clone the course where other users can read it`);
+  }
 }

@@ -122,7 +122,7 @@ export class Run {
     if (this.running) this.link.kill(this.id, signal);
   }
 
-  /** @internal Output from the supervisor. */
+  /** @internal Output, as the supervisor reports it. */
   feed(fd: 1 | 2, data: string): void {
     this.chunks.push({ fd, data });
     if (fd !== 1) return;

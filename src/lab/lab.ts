@@ -20,6 +20,9 @@ import { LabError, labIsDown } from "./lab-error";
 import { compiled } from "./compiled";
 import { registerExitHook, state } from "./registry";
 import { childPids } from "../util/processes";
+import { findPython3 } from "../util/programs";
+import { shellQuote } from "../util/shell";
+import { existsSync } from "node:fs";
 
 /** How up() builds the lab: in a user namespace or as root, and its deadline. */
 export interface UpOptions extends PlanOptions {
@@ -172,16 +175,23 @@ export class Lab {
     const signal = checkSignal("options.signal", options.signal);
     const started = performance.now();
     const node = process.execPath;
+    const wrapper = (argv: string[]) => `#!/bin/sh\nexec ${argv.map(shellQuote).join(" ")} "$@"\n`;
     const config: SupervisorConfig = {
       runDir: RUN_DIR,
       hosts: this.plan.hosts,
       bin: {
-        mcastsend: [node, join(courseRoot(), "dist", "src", "cli", "mcastsend.js")],
-        mcastrecv: [node, join(courseRoot(), "dist", "src", "cli", "mcastrecv.js")],
+        mcastsend: wrapper([node, compiled("cli/mcastsend")]),
+        mcastrecv: wrapper([node, compiled("cli/mcastrecv")]),
       },
       hostsFile: this.plan.hostsFile,
     };
-    const script = planScript(this.plan, [node, compiled("lab/supervisor")]);
+    const python = findPython3();
+    if (!python) throw new LabError("the lab's supervisor needs Python 3, and there is none", "sudo apt-get install python3");
+    const supervisorScript = join(courseRoot(), "src", "lab", "supervisor.py");
+    if (!existsSync(supervisorScript)) throw new LabError(`${supervisorScript} is missing`, `restore it: git checkout src/lab/supervisor.py   (in ${courseRoot()})`);
+    // -I -S: no user site, no PYTHON* variables, no site module: the
+    // supervisor is ready in milliseconds and the same on every machine.
+    const script = planScript(this.plan, [python, "-I", "-S", supervisorScript]);
     // --uts too, so that even a hostname set in the switch namespace stays in the lab.
     const flags = ["--net", "--mount", "--uts", "--pid", "--fork", "--kill-child", "--mount-proc"];
     if (this.userNamespace) flags.unshift("--user", "--map-current-user", "--keep-caps");

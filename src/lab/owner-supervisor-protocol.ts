@@ -1,9 +1,9 @@
 // The messages between a lab's owner (the notebook kernel, a test) and its
-// supervisor inside the namespaces: one JSON object a line, each way.
-// Kept free of imports so that the supervisor starts fast.
+// supervisor inside the namespaces (supervisor.py): one JSON object a line,
+// each way. A change here is a change there.
 
 /** Bumped when a message changes, so a stale dist/ is caught rather than misread. */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 export type Request =
   | {
@@ -34,8 +34,8 @@ export interface SupervisorConfig {
   runDir: string;
   /** The hosts' namespaces (each gets its hostname). */
   hosts: string[];
-  /** Commands for the hosts' PATH: name -> argv (an interpreter and a script). */
-  bin: Record<string, string[]>;
+  /** Commands for the hosts' PATH: name -> the file's text (a #!/bin/sh wrapper). */
+  bin: Record<string, string>;
   /** The lab's /etc/hosts. */
   hostsFile: string;
 }

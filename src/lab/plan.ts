@@ -112,11 +112,12 @@ export function planText(plan: Plan): string {
 
 /**
  * The shell script the lab's first process (PID 1 of its pid namespace) runs:
- * its own /run, the supervisor (its argv) started at once so that Node boots
- * while `ip` builds, the plan, and a line saying the lab is built. The owner
- * sends no command before that line. The shell stays PID 1, waiting for the
- * supervisor, rather than exec'ing it: it reaps orphaned processes, which
- * Node does not, and when the supervisor ends the lab ends.
+ * its own /run, the supervisor (its argv) started at once so that it is
+ * ready about when `ip` has built the lab, the plan, and a line saying the
+ * lab is built. The owner sends no command before that line. The shell stays
+ * PID 1, waiting for the supervisor, rather than exec'ing it: it reaps
+ * orphaned processes, which the supervisor does not, and when the supervisor
+ * ends the lab ends.
  */
 export function planScript(plan: Plan, supervisor: string[]): string {
   // A tmpfs on /run: `ip netns` needs /run/netns, the lab needs a place for

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { escapeHtml, html, isTslabProcess, table } from "../util/display";
 import { courseRoot } from "../util/course-root";
-import { findProgram } from "../util/programs";
+import { findProgram, findPython3 } from "../util/programs";
 import { userNamespaceFix } from "../lab/user-namespaces";
 
 /** One line of the preflight table: what was checked, what was found, and the fix. */
@@ -55,8 +55,10 @@ export function checkLab(): Check {
   if (!unshare || !ip) {
     return { what, ok: false, found: `${unshare ? "" : "unshare "}${ip ? "" : "ip "}missing`.trim(), fix: "sudo apt-get install util-linux iproute2" };
   }
+  // The lab's supervisor is a Python script (src/lab/supervisor.py).
+  if (!findPython3()) return { what, ok: false, found: "python3 missing (the lab's supervisor)", fix: "sudo apt-get install python3" };
   const root = process.getuid?.() === 0;
-  // The same namespaces the lab's supervisor asks for (src/lab/lab.ts).
+  // The same namespaces the lab asks for (src/lab/lab.ts).
   const lab = ["--net", "--mount", "--uts", "--pid", "--fork", "--kill-child", "--mount-proc", "true"];
   const args = root ? lab : ["--user", "--map-current-user", "--keep-caps", ...lab];
   const probe = spawnSync(unshare, args, { timeout: 3000, encoding: "utf8" });

@@ -10,3 +10,12 @@ export function findProgram(name: string): string | null {
   }
   return null;
 }
+
+/**
+ * A Python 3 for the lab's supervisor: the system's own first (on Debian the
+ * one Jupyter runs on; a python3 earlier on PATH may be a slower-starting
+ * build), else python3 on PATH; null if there is none.
+ */
+export function findPython3(): string | null {
+  return existsSync("/usr/bin/python3") ? "/usr/bin/python3" : findProgram("python3");
+}

@@ -1,6 +1,6 @@
 // One word for /bin/sh: left as it is when it holds only characters the shell
 // takes literally, else in single quotes (a quote inside becomes '\'').
-// The lab's plan, its supervisor and the capture's command line all use it.
+// The lab's plan and wrappers and the capture's command line all use it.
 
 /** `text` as one shell word, quoted only when it needs to be. */
 export function shellQuote(text: string): string {
