@@ -7,11 +7,10 @@
 # frees its namespaces.
 #
 # Why Python and not Node like the rest: a host's first command waits for the
-# supervisor, and `python3 -I -S` is ready in 8 ms where Node takes 70. It
-# starts while `ip` builds the lab, so it is ready about when the lab is.
-# For the same reason it loads only modules compiled into Python (_json, not
-# json, which brings re and enum: 8 ms more) and starts processes with
-# posix_spawn (a vfork) rather than fork.
+# supervisor, and `python3 -I -S` is ready in 8 ms where Node takes 70. For
+# the same reason it loads only modules compiled into Python (_json, not json,
+# which brings re and enum: 8 ms more) and starts processes with posix_spawn
+# (a vfork) rather than fork.
 #
 # Started by up(), never by hand, with its settings in MCAST_LAB_CONFIG (a
 # SupervisorConfig as JSON).
