@@ -470,6 +470,35 @@ if (process.env.MCAST_LAB_OWNER) {
       await lab.down();
     });
 
+    test("a command gets its input, environment, folder and UTF-8 whole, and inherits no ignored signal", async () => {
+      const lab = await up();
+      const h = lab.host("flatbush");
+      const text = "é ☃ 𝄞 ".repeat(30_000); // more than a pipe holds, characters split across reads
+      const echoed = await h.cmd("cat", { input: text, timeoutMs: 5000 });
+      assert.equal(echoed, text);
+      assert.equal(await h.cmd('printf %s "$GREETING"', { env: { GREETING: "grüß dich" } }), "grüß dich");
+      assert.equal((await h.cmd("pwd", { cwd: "/usr/share" })).trim(), "/usr/share");
+      assert.equal((await h.cmd("hostname")).trim(), "flatbush");
+      // A background job of the lab's shell starts with SIGINT ignored, and
+      // an ignored signal survives exec: a Ctrl-C at a deadline would not stop
+      // it. (32 and 33 are glibc's own, which posix_spawn leaves ignored.)
+      const ignored = BigInt(`0x${(await h.cmd("grep SigIgn /proc/self/status")).split(/\s+/)[1]}`);
+      assert.equal(ignored & 0x7fffffffn, 0n, `signals 1-31 ignored: ${ignored.toString(16)}`);
+      const lost = await h.run("true", { cwd: "/no/such/folder" }).exited;
+      assert.notEqual(lost.code, 0);
+      assert.match(lost.stderr, /\/no\/such\/folder/);
+      await lab.down();
+    });
+
+    test("the supervisor will not run outside a lab, where its setup would cover this machine's /etc/hosts", () => {
+      const script = join(courseRoot(), "src", "lab", "supervisor.py");
+      const config = JSON.stringify({ runDir: "/tmp/mcast-lab-should-not-exist", hosts: [], bin: {}, hostsFile: "127.0.0.1\tlocalhost\n" });
+      const run = spawnSync("/usr/bin/python3", ["-I", "-S", script], { env: { MCAST_LAB_CONFIG: config }, encoding: "utf8", timeout: 5000 });
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /runs inside a lab, started by up\(\)/);
+      assert.equal(spawnSync("test", ["-e", "/tmp/mcast-lab-should-not-exist"]).status, 1, "it made nothing");
+    });
+
     test("igmpVersion: 2 makes hosts report with IGMPv2", async () => {
       const lab = await up(lectureTopology, { igmpVersion: 2 });
       const waiting = lab.host("eastny").receive({ group: "224.1.1.5", port: 50001, on: "192.168.56.101", timeoutMs: 300 });
