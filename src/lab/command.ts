@@ -56,6 +56,7 @@ export class Run {
   private partial = "";
   private wake: Array<() => void> = [];
   private finished?: RunResult;
+  private sentInterrupt = false;
   private resolveExit!: (result: RunResult) => void;
 
   constructor(
@@ -119,7 +120,18 @@ export class Run {
     if (!["SIGINT", "SIGTERM", "SIGKILL"].includes(signal)) {
       throw new ArgumentError("signal", signal, '"SIGINT", "SIGTERM" or "SIGKILL"');
     }
-    if (this.running) this.link.kill(this.id, signal);
+    if (!this.running) return;
+    if (signal === "SIGINT") this.sentInterrupt = true;
+    this.link.kill(this.id, signal);
+  }
+
+  /**
+   * True once kill("SIGINT") was sent while it ran: a Ctrl-C, which a
+   * terminal shows as ^C however the program then ends (mcastrecv, for one,
+   * exits with code 130 rather than dying of the signal).
+   */
+  get interrupted(): boolean {
+    return this.sentInterrupt;
   }
 
   /** @internal Output, as the supervisor reports it. */

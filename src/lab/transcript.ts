@@ -28,7 +28,7 @@ function block(run: Run): string {
   const result = run.result;
   if (result === undefined) return `${prompt} ${run.command}\n${out}`.replace(/\n$/, "");
   if (out !== "" && !out.endsWith("\n")) out += "\n";
-  if (result.timedOut) out += "^C\n";
+  if (result.timedOut || run.interrupted) out += "^C\n";
   else if (result.signal && STOPPED[result.signal]) out += STOPPED[result.signal] + "\n";
   if (result.error && !result.stderr.includes(result.error)) out += `(${result.error})\n`;
   return `${prompt} ${run.command}\n${out}${prompt}`;
