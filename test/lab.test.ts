@@ -456,6 +456,12 @@ if (process.env.MCAST_LAB_OWNER) {
       const killed = h.run("sleep 30");
       killed.kill();
       assert.deepEqual([(await killed.exited).signal, (await killed.exited).timedOut], ["SIGTERM", false]);
+      // A Ctrl-C shows as ^C even when the program catches it and exits with a code, as mcastrecv does.
+      const caught = h.run("trap 'exit 130' INT; echo waiting; sleep 30 & wait");
+      for await (const line of caught.lines) if (line === "waiting") break;
+      caught.kill("SIGINT");
+      assert.deepEqual([(await caught.exited).code, (await caught.exited).signal], [130, null]);
+      assert.match(transcript(caught), /\nwaiting\n\^C\nbrooklyn@eastny:~\$$/);
       await lab.down();
     });
 
