@@ -339,4 +339,18 @@ describe("experiments in the lab", { skip: canLab ? false : "needs root or unpri
     assert.match(rows[0].buffer, /^default \(\d[\d,]* B\)$/);
     assert.match(render(lossFigure(rows)).markup, /<svg/);
   });
+
+  test("loss against rate with one host per buffer: every buffer hears the same run", async () => {
+    const { lossSweep } = await import("../src/experiment/sweep");
+    const rows = await lossSweep(lab, { from: "midwood", to: ["flatbush", "eastny"], count: 2000, rates: [20_000, "max"], receiveBuffers: ["default", 4 * 1024 * 1024], progress: false });
+    assert.deepEqual(rows.map((r) => [r.host, r.rate]), [["flatbush", 20_000], ["flatbush", "max"], ["eastny", 20_000], ["eastny", "max"]]);
+    for (const r of rows) assert.equal(r.sent, r.received + r.lost);
+    // One sender per run, so the rate it achieved is the same for both buffers.
+    assert.deepEqual([rows[0].perSecond, rows[1].perSecond], [rows[2].perSecond, rows[3].perSecond]);
+    assert.match(rows[0].buffer, /^default /);
+    assert.equal(rows[2].buffer, "4,194,304 B");
+    for (const to of [["flatbush"], ["flatbush", "flatbush"], ["flatbush", 7], ""]) {
+      await assert.rejects(lossSweep(lab, { from: "midwood", to: to as string[], rates: [1000], receiveBuffers: ["default", 4096] }), (e: unknown) => e instanceof ArgumentError && /^options\.to must be a host name, or an array of 2 different host names/.test(e.message));
+    }
+  });
 });
