@@ -46,7 +46,18 @@ export const JUPYTERLAB: FrontEnd = {
     // The file browser folds away, as a student does to read a notebook.
     const sideTab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current");
     if ((await sideTab.count()) > 0) await sideTab.first().click();
-    return ((await page.locator(`${panel} .jp-Toolbar-kernelName`).first().textContent()) ?? "").trim();
+    // The indicator can say idle before the session has its kernel (the
+    // toolbar then still says "No Kernel"): on a busy machine, for seconds.
+    // Wait for the kernel too; a notebook that never gets one fails below.
+    const kernelName = async () => ((await page.locator(`${panel} .jp-Toolbar-kernelName`).first().textContent()) ?? "").trim();
+    const idle = page.locator(`${panel} .jp-Notebook-ExecutionIndicator[data-status="idle"]`);
+    const deadline = Date.now() + OPEN_TIMEOUT_MS;
+    let name = await kernelName();
+    while ((name === "" || name === "No Kernel" || (await idle.count()) === 0) && Date.now() < deadline) {
+      await page.waitForTimeout(POLL_MS);
+      name = await kernelName();
+    }
+    return name;
   },
   async restartAndRunAll(page) {
     await page.locator(".lm-MenuBar-item", { hasText: /^Kernel$/ }).first().click();

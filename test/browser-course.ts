@@ -1,8 +1,10 @@
-// The course in a real browser: headless Chromium opens every notebook in
-// JupyterLab 4 and in the classic Notebook, runs Kernel > Restart and Run
-// All, and checks what a student would see: the TypeScript kernel, no cell
-// showing an error, every figure drawn, the preflight table under the first
-// cell. A screenshot of each notebook goes to test-artifacts/browser/.
+// The course in a real browser, for one front end: headless Chromium opens
+// every notebook in JupyterLab 4 (browser-lab.test.ts) or in the classic
+// Notebook (browser-notebook.test.ts), runs Kernel > Restart and Run All, and
+// checks what a student would see: the TypeScript kernel, no cell showing an
+// error, every figure drawn, the preflight table under the first cell. A
+// screenshot of each notebook goes to test-artifacts/browser/. One file per
+// front end, so that `npm test` runs the two side by side.
 //
 // Needs Debian's chromium, python3-jupyterlab-server (with
 // python3-jupyter-server) and jupyter-notebook. The JupyterLab front end is
@@ -15,9 +17,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test, TestContext } from "node:test";
+import { FrontEnd } from "../scripts/browser/front-ends";
 import { Browser, launchChromium } from "../scripts/browser/chromium";
 import { BrowserStuck, notebookUnderTest } from "../scripts/browser/notebook-page";
-import { CLASSIC_NOTEBOOK, JUPYTERLAB } from "../scripts/browser/front-ends";
 import { runFirstCellLikeAStudent, runNotebook } from "../scripts/browser/drive";
 import { CHROMIUM, ensureLabApp, LabApp, PYTHON } from "../scripts/lab-frontend";
 import { CLASSIC_JUPYTER, JupyterServer, startClassic, startLab } from "../scripts/browser/servers";
@@ -45,8 +47,8 @@ function missingPieces(): string[] {
 const missing = missingPieces();
 const why = `the browser test needs ${missing.join("; ")}`;
 /** Skipped with the reason on a machine without the pieces; under CI=true they fail instead. */
-const skip = missing.length > 0 && !CI ? why : false;
-function needPieces(): void {
+export const skip = missing.length > 0 && !CI ? why : false;
+export function needPieces(): void {
   if (missing.length > 0) assert.fail(`${why}. (bash scripts/setup.sh --dev installs them.)`);
 }
 
@@ -56,14 +58,14 @@ function needPieces(): void {
 let course = "";
 
 let labApp: Promise<LabApp> | undefined;
-function theLabApp(t?: TestContext): Promise<LabApp> {
+export function theLabApp(t?: TestContext): Promise<LabApp> {
   labApp ??= ensureLabApp((line) => (t ? t.diagnostic(line) : console.log(`# ${line}`)));
   return labApp;
 }
 
-before(() => {
+function prepareCourse(artifacts: string): void {
   if (missing.length) return;
-  rmSync(ARTIFACTS, { recursive: true, force: true });
+  rmSync(artifacts, { recursive: true, force: true });
   course = mkdtempSync(join(tmpdir(), "mcast-browser-course-"));
   for (const name of notebooks) copyFileSync(join(NOTEBOOKS, name), join(course, name));
   linkCourse(course);
@@ -71,11 +73,7 @@ before(() => {
   mkdirSync(broken);
   linkCourse(broken);
   for (const [name, nb] of brokenNotebooks()) writeNotebook(join(broken, name), nb);
-});
-
-after(() => {
-  if (course) rmSync(course, { recursive: true, force: true });
-});
+}
 
 /** Two notebooks that must fail: a cell that throws; figure cells that draw nothing. */
 function brokenNotebooks(): Array<[string, Notebook]> {
@@ -96,22 +94,16 @@ function brokenNotebooks(): Array<[string, Notebook]> {
   ];
 }
 
-test("the browser test has what it needs: Chromium, jupyterlab_server, the classic Notebook", { skip }, () => {
-  needPieces();
-});
-
-test("the JupyterLab 4 front end builds from jupyterlab/ (once, then from the cache)", { skip, timeout: 20 * 60_000 }, async (t) => {
-  needPieces();
-  const app = await theLabApp(t);
-  t.diagnostic(`${app.built ? "built" : "from the cache"} in ${app.seconds.toFixed(1)} s: ${app.dir}`);
-  assert.ok(existsSync(join(app.dir, "build", "bundle.js")));
-});
-
-for (const fe of [JUPYTERLAB, CLASSIC_NOTEBOOK]) {
+/** Every notebook of the course in one front end, its own served copy of the course, its own server and browser. */
+export function courseInBrowser(fe: FrontEnd): void {
+  const artifacts = join(ARTIFACTS, fe.kind === "lab" ? "jupyterlab" : "notebook");
+  before(() => prepareCourse(artifacts));
+  after(() => {
+    if (course) rmSync(course, { recursive: true, force: true });
+  });
   describe(`the course in ${fe.label}, in headless Chromium`, { skip }, () => {
     let server: JupyterServer | undefined;
     let browser: Browser | undefined;
-    const artifacts = join(ARTIFACTS, fe.kind === "lab" ? "jupyterlab" : "notebook");
 
     before(async () => {
       if (missing.length) return;
