@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { alive, sleep, takeDirLock } from "./dir-lock";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -67,27 +68,15 @@ export async function ensureLabApp(log: (line: string) => void = () => {}): Prom
   if (isComplete(dir, hash)) return { ...done(), built: false };
 
   mkdirSync(root, { recursive: true });
-  const lock = `${dir}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, "pid"), String(process.pid));
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-    // Someone else holds the lock: wait for their build, or take over a dead one's.
-    const holder = Number(readText(join(lock, "pid")));
-    if (!alive(holder)) {
-      rmSync(lock, { recursive: true, force: true });
-      continue;
-    }
-    if (isComplete(dir, hash)) return { ...done(), built: false };
-    if (Date.now() > deadline) throw new Error(`the JupyterLab build in ${dir} is locked by process ${holder} for too long; remove ${lock} if that process is gone`);
-    log(`waiting for process ${holder}, which is building ${dir}`);
-    await sleep(2000);
-  }
+  // Someone else may be building it: wait for their build, or take over a dead one's.
+  const release = await takeDirLock(`${dir}.lock`, {
+    what: `the JupyterLab build in ${dir}`,
+    waitMs: LOCK_WAIT_MS,
+    pollMs: 2000,
+    onWait: (holder) => log(`waiting for process ${holder}, which is building ${dir}`),
+    done: () => isComplete(dir, hash),
+  });
+  if (!release) return { ...done(), built: false };
   try {
     if (isComplete(dir, hash)) return { ...done(), built: false };
     const work = `${dir}.tmp-${process.pid}`;
@@ -117,7 +106,7 @@ export async function ensureLabApp(log: (line: string) => void = () => {}): Prom
     pruneOtherVersions(root, dir);
     return { ...done(), built: true };
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    release();
   }
 }
 
@@ -212,16 +201,6 @@ export function killGroup(pid: number | undefined): void {
   }
 }
 
-export function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 function readText(path: string): string {
   try {
     return readFileSync(path, "utf8");
@@ -230,6 +209,3 @@ function readText(path: string): string {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { findNbclientPython, installKernelSpec, jupyterEnv, ROOT } from "./jupyter";
+import { findProgram } from "../src/util/programs";
+import { shellQuote } from "../src/util/shell";
 
 export interface NbgraderMeta {
   grade_id: string;
@@ -97,20 +99,25 @@ export interface RunOptions {
   /** More environment for the kernel. */
   env?: Record<string, string>;
   /**
-   * Run the kernel in a PID namespace of its own, so that no process it
-   * starts outlives the run (those still alive are reported in `leftover`).
+   * Run the kernel in PID, mount and network namespaces of its own, so
+   * that no process it starts outlives the run (those still alive are
+   * reported in `leftover`) and nothing it sends on 127.0.0.1 reaches
+   * another run (or this machine).
    */
   isolate?: boolean;
   onCell?: (result: CellResult) => void;
 }
 
-/** The command that runs `argv` as PID 1 of a new PID namespace (with its own /proc), or null where that is not possible. */
+/** The command that runs `argv` as PID 1 of a new PID namespace (with its own /proc) and network namespace (a loopback, up), or null where that is not possible. */
 export function isolatedCommand(argv: string[]): string[] | null {
-  const base = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc"];
+  const base = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc", "--net"];
   const root = typeof process.getuid === "function" && process.getuid() === 0;
   const cmd = root ? base : [base[0], "--user", "--map-current-user", ...base.slice(1)];
   const probe = spawnSync(cmd[0], [...cmd.slice(1), "true"], { timeout: 10_000 });
-  return probe.status === 0 ? [...cmd, ...argv] : null;
+  // The new network namespace has only a loopback, down: bring it up (the
+  // runner and its kernel talk over 127.0.0.1, and notebook 02 multicasts on it).
+  const up = ["sh", "-c", `${shellQuote(findProgram("ip") ?? "ip")} link set dev lo up && exec "$0" "$@"`];
+  return probe.status === 0 ? [...cmd, ...up, ...argv] : null;
 }
 
 // Runners in progress, so that a caller stopped by a signal can end them (and

@@ -25,6 +25,7 @@ import { CHROMIUM, ensureLabApp, LabApp, PYTHON } from "../scripts/lab-frontend"
 import { CLASSIC_JUPYTER, JupyterServer, startClassic, startLab } from "../scripts/browser/servers";
 import { courseNotebooks, NOTEBOOKS, ROOT } from "../scripts/jupyter";
 import { linkCourse } from "../scripts/course-link";
+import { withLoopbackPorts } from "../scripts/loopback-ports";
 import { Notebook, readNotebook, sourceLines, writeNotebook } from "../scripts/notebook";
 
 const ARTIFACTS = join(ROOT, "test-artifacts", "browser");
@@ -144,7 +145,8 @@ export function courseInBrowser(fe: FrontEnd): void {
       test(`${name}: Restart and Run All shows no error, draws every figure, and the preflight table`, { timeout: 14 * 60_000 }, async (t) => {
         // A browser that stops answering (not the notebook: its failures are
         // never retried) gets one more try on a fresh page, said out loud.
-        const attempt = () => withPage((page) => runNotebook(fe, page, server!, notebookUnderTest(course, name), artifacts));
+        const run = () => withPage((page) => runNotebook(fe, page, server!, notebookUnderTest(course, name), artifacts));
+        const attempt = () => withLoopbackPorts(readNotebook(join(course, name)), run, (line) => t.diagnostic(line));
         await (async () => {
           let report;
           try {

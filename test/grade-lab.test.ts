@@ -19,10 +19,20 @@ const SOLVED = ["02-send-receive", "03-lab", "04-delivery", "05-interface-exerci
 const work = mkdtempSync(join(tmpdir(), "mcast-grade-lab-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
+// Every process the grading starts, its labs included, inherits this mark:
+// other test files running labs at the same time are not the grader's.
+const MARK = `MCAST_GRADE_LAB_TEST=${process.pid}`;
+
+/** The labs' supervisors that came from this test's grading (by the mark in their environment). */
 function labProcesses(): string[] {
   const ps = spawnSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).stdout.split("\n");
-  // Labs of this checkout and of the copies the grader makes of it.
-  return ps.filter((line) => /src\/lab\/supervisor\.py/.test(line) && (line.includes(ROOT) || line.includes("mcast-grade-")));
+  return ps.filter((line) => /src\/lab\/supervisor\.py/.test(line)).filter((line) => {
+    try {
+      return readFileSync(`/proc/${line.trim().split(/\s+/)[0]}/environ`, "utf8").split("\0").includes(MARK);
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }
 
 let grades: SubmissionGrade[] = [];
@@ -45,6 +55,7 @@ before(() => {
   const run = spawnSync(process.execPath, [join(ROOT, "dist", "scripts", "grade.js"), "--out", join(work, "out"), "--jobs", "2", "--cell-timeout", "90", "--timeout", "400", ...files], {
     encoding: "utf8",
     timeout: 900_000,
+    env: { ...process.env, [MARK.split("=")[0]]: MARK.split("=")[1] },
   });
   status = run.status;
   stderr = run.stderr;

@@ -11,7 +11,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installKernelSpec, jupyterEnv } from "../jupyter";
-import { alive, LabApp, PYTHON, sleep } from "../lab-frontend";
+import { LabApp, PYTHON } from "../lab-frontend";
+import { alive, sleep } from "../dir-lock";
 
 export const CLASSIC_JUPYTER = "/usr/bin/jupyter";
 const START_TIMEOUT_MS = 60_000;

@@ -1,0 +1,41 @@
+// `npm test` after the build: every test file, two at a time (this machine
+// has two cores, and most of a test's time is waiting: on kernels, on a
+// browser, on datagrams at a rate), with the spec reporter and then where
+// the time went (test-phases.ts).
+//
+// The slow files start first. `node --test` starts files in name order, which
+// left the longest (the notebooks, 150 s) to begin last and run alone at the
+// end. Files not listed here follow in name order.
+//
+// node dist/scripts/test.js [FILE ...]   (test files to run; default: all of dist/test/)
+import { readdirSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { PassThrough } from "node:stream";
+import { run } from "node:test";
+import { spec } from "node:test/reporters";
+import phases from "./test-phases";
+import { ROOT } from "./jupyter";
+
+const SLOWEST_FIRST = ["notebooks", "browser-lab", "browser-notebook", "grade-lab", "journey", "socket-programs", "notebook-runner", "interface-fix"];
+const CONCURRENCY = 2;
+
+function testFiles(args: string[]): string[] {
+  if (args.length > 0) return args.map((a) => resolve(a));
+  const dir = join(ROOT, "dist", "test");
+  const all = readdirSync(dir).filter((f) => f.endsWith(".test.js")).sort();
+  const rank = (f: string) => {
+    const i = SLOWEST_FIRST.indexOf(basename(f, ".test.js"));
+    return i < 0 ? SLOWEST_FIRST.length : i;
+  };
+  return all.sort((a, b) => rank(a) - rank(b)).map((f) => join(dir, f));
+}
+
+const stream = run({ files: testFiles(process.argv.slice(2)), concurrency: CONCURRENCY });
+stream.on("test:fail", () => (process.exitCode = 1));
+// Both reporters see every event: the spec as it comes, the phase table at the end.
+const forSpec = new PassThrough({ objectMode: true });
+const forPhases = new PassThrough({ objectMode: true });
+stream.pipe(forSpec);
+stream.pipe(forPhases);
+forSpec.compose(new spec()).pipe(process.stdout, { end: false });
+forPhases.compose(phases).pipe(process.stdout, { end: false });
