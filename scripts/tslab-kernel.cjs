@@ -20,6 +20,12 @@
 //    the kernel answered, 0.36 s of its 1.55 s (measured here). A notebook runs
 //    in Node, where the DOM's globals do not exist anyway; a package that
 //    needs other declarations still gets them through its own imports.
+// 5. A port it cannot listen on ends it. Jupyter picks a kernel's five ports
+//    as free and hands them over; another process can take one meanwhile
+//    (seen with two Jupyter servers starting kernels at once). tslab then
+//    logs the rejected bind and lives on deaf, and the page waits a minute
+//    for a kernel_info reply that never comes. Exiting lets Jupyter's
+//    restarter start the kernel again, on new random ports.
 "use strict";
 const { inspect } = require("node:util");
 
@@ -47,6 +53,17 @@ if (Number.isInteger(parent) && parent > 1) {
 
 const executor = require("tslab/dist/executor.js");
 const jupyter = require("tslab/dist/jupyter.js");
+
+// (5)
+const bindSocket = jupyter.ZmqServer.prototype.bindSocket;
+jupyter.ZmqServer.prototype.bindSocket = async function (sock, port) {
+  try {
+    return await bindSocket.call(this, sock, port);
+  } catch (err) {
+    process.stderr.write(`tslab: cannot listen on port ${port} (${err && err.message}): exiting, so that Jupyter starts the kernel again on other ports\n`);
+    process.exit(1);
+  }
+};
 
 // (2) The executor prints the last expression with the `log` it was given;
 // that call is the only use of it. Send it as an execute_result of the

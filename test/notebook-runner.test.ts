@@ -1,12 +1,15 @@
 // The notebook tests must fail, fast and by name, when a cell breaks: a type
 // error, a throw, or a promise that never settles.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { NOTEBOOKS } from "../scripts/jupyter";
+import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
 import { runNotebook, writeNotebook } from "../scripts/notebook";
+import { freePort } from "../scripts/browser/servers";
 import { runProblems } from "../scripts/notebook-check";
 import { nbgraderScore } from "../scripts/nbgrader-rule";
 import { textToNotebook } from "../scripts/nbtext";
@@ -55,4 +58,26 @@ test("a cell that never resolves fails within its time limit, named", async () =
 test("a lecture cell that prints nothing is caught, unless tagged quiet", async () => {
   const { problems } = await problemsOf(`//// code\nconst a = 1;\n//// code {"tags": ["quiet"]}\nconst b = 2;\n//// code\nconsole.log(a + b);\n`);
   assert.deepEqual(problems.map((p) => p.slice(0, 6)), ["cell 1"], problems.join("\n"));
+});
+
+test("a kernel that cannot listen on a port it was given exits at once, so that Jupyter restarts it on other ports", async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    // The other four ports are free ones; the shell port is taken.
+    const free = await Promise.all([0, 1, 2, 3].map(() => freePort()));
+    const config = join(dir, "taken-port.json");
+    writeFileSync(config, JSON.stringify({ shell_port: port, iopub_port: free[0], stdin_port: free[1], control_port: free[2], hb_port: free[3], ip: "127.0.0.1", key: "k", transport: "tcp", signature_scheme: "hmac-sha256", kernel_name: "tslab" }));
+    const kernel = spawn(process.execPath, [join(ROOT, "scripts", "tslab-kernel.cjs"), "kernel", `--config-path=${config}`], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    kernel.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => kernel.kill("SIGKILL"), 20_000);
+    const code = await new Promise<number | null>((resolve) => kernel.on("exit", (c) => resolve(c)));
+    clearTimeout(timer);
+    assert.equal(code, 1, `the kernel did not exit by itself: ${stderr}`);
+    assert.match(stderr, new RegExp(`tslab: cannot listen on port ${port} \\(Address already in use\\): exiting`));
+  } finally {
+    taken.close();
+  }
 });
