@@ -16,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test, TestContext } from "node:test";
+import { after, before, test, TestContext } from "node:test";
 import { FrontEnd } from "../scripts/browser/front-ends";
 import { Browser, launchChromium } from "../scripts/browser/chromium";
 import { BrowserStuck, notebookUnderTest } from "../scripts/browser/notebook-page";
@@ -95,14 +95,21 @@ function brokenNotebooks(): Array<[string, Notebook]> {
   ];
 }
 
-/** Every notebook of the course in one front end, its own served copy of the course, its own server and browser. */
+/** The suite's name for one front end. */
+export const suiteName = (fe: FrontEnd) => `the course in ${fe.label}, in headless Chromium`;
+
+/**
+ * Every notebook of the course in one front end, with its own served copy of
+ * the course, its own server and browser. Called inside the test file's own
+ * describe(suiteName(fe), { skip }, ...), so that the suite is that file's.
+ */
 export function courseInBrowser(fe: FrontEnd): void {
   const artifacts = join(ARTIFACTS, fe.kind === "lab" ? "jupyterlab" : "notebook");
   before(() => prepareCourse(artifacts));
   after(() => {
     if (course) rmSync(course, { recursive: true, force: true });
   });
-  describe(`the course in ${fe.label}, in headless Chromium`, { skip }, () => {
+  {
     let server: JupyterServer | undefined;
     let browser: Browser | undefined;
 
@@ -191,5 +198,5 @@ export function courseInBrowser(fe: FrontEnd): void {
         });
       });
     });
-  });
+  }
 }

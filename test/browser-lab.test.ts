@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { JUPYTERLAB } from "../scripts/browser/front-ends";
-import { courseInBrowser, needPieces, skip, theLabApp } from "./browser-course";
+import { courseInBrowser, needPieces, skip, suiteName, theLabApp } from "./browser-course";
 
 test("the browser test has what it needs: Chromium, jupyterlab_server, the classic Notebook", { skip }, () => {
   needPieces();
@@ -18,4 +18,4 @@ test("the JupyterLab 4 front end builds from jupyterlab/ (once, then from the ca
   assert.ok(existsSync(join(app.dir, "build", "bundle.js")));
 });
 
-courseInBrowser(JUPYTERLAB);
+describe(suiteName(JUPYTERLAB), { skip }, () => courseInBrowser(JUPYTERLAB));

@@ -1,5 +1,6 @@
 // The course in the classic Notebook, in headless Chromium (see browser-course.ts).
 import { CLASSIC_NOTEBOOK } from "../scripts/browser/front-ends";
-import { courseInBrowser } from "./browser-course";
+import { describe } from "node:test";
+import { courseInBrowser, skip, suiteName } from "./browser-course";
 
-courseInBrowser(CLASSIC_NOTEBOOK);
+describe(suiteName(CLASSIC_NOTEBOOK), { skip }, () => courseInBrowser(CLASSIC_NOTEBOOK));

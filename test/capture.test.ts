@@ -515,7 +515,8 @@ const HAVE_TCPDUMP = spawnSync("tcpdump", ["--version"], { stdio: "ignore" }).st
 
 describe("sniff() in the lab", { skip: labPossible && HAVE_TCPDUMP ? false : "needs tcpdump and a lab (root or unprivileged user namespaces)" }, () => {
   let lab: Lab;
-  const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith("mcast-sniff-"));
+  // This process's capture folders: other test files capture at the same time.
+  const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith(`mcast-sniff-${process.pid}-`));
   let before0: string[] = [];
   before(async () => {
     before0 = leftovers();

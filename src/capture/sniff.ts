@@ -89,7 +89,8 @@ export function sniff(host: SniffHost, options: SniffOptions = {}): Sniffing {
   if (options.file !== undefined && (typeof options.file !== "string" || options.file === "")) throw new ArgumentError("options.file", options.file, "a path for the pcap file (or left out)");
   if (signal?.aborted) throw abortError(signal);
 
-  const dir = mkdtempSync(join(tmpdir(), "mcast-sniff-"));
+  // Named for this process: what is left behind says whose it was.
+  const dir = mkdtempSync(join(tmpdir(), `mcast-sniff-${process.pid}-`));
   const path = join(dir, "capture.pcap");
   // tcpdump started as root gives up root after opening its file; as real
   // root it must be told to stay root (-Z root), but in a user namespace it
