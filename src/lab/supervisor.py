@@ -305,7 +305,7 @@ def main():
         setup()
     except OSError as error:
         emit({"ev": "error", "message": f"setting up the lab's files: {error}"})
-    # SIGCHLD wakes the loop through a pipe: select returns when a command exits.
+    # SIGCHLD wakes the loop through a pipe: poll returns when a command exits.
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     _signal.signal(_signal.SIGCHLD, lambda *_: None)
     _signal.set_wakeup_fd(wake_w)
@@ -321,7 +321,17 @@ def main():
                 readers.append(fd)
                 owners[fd] = cmd
         writers = [c.input_fd for c in running.values() if c.input_fd >= 0]
-        readable, writable, _ = select.select(readers, writers, [], next_wait(now))
+        # poll, not select: select stops at fd 1024, a few hundred commands.
+        poller = select.poll()
+        for fd in readers:
+            poller.register(fd, select.POLLIN)
+        for fd in writers:
+            poller.register(fd, select.POLLOUT)
+        wait = next_wait(now)
+        ready = poller.poll(None if wait is None else wait * 1000)
+        # A closed pipe reports POLLHUP (or POLLERR), not POLLIN: read it to see the end.
+        readable = [fd for fd, ev in ready if fd in owners or fd in (0, wake_r)]
+        writable = [fd for fd, ev in ready if ev & (select.POLLOUT | select.POLLERR | select.POLLHUP) and fd in writers]
         for cmd in list(running.values()):
             if cmd.input_fd >= 0 and cmd.input_fd in writable:
                 write_input(cmd)
