@@ -23,11 +23,14 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
+import tempfile
 import sys
 import time
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -89,8 +92,14 @@ async def run(args):
     def on_executed(cell, cell_index, execute_reply):
         replies[cell_index] = execute_reply.get("content", {}).get("status", "unknown")
 
+    # The kernel on Unix sockets, not TCP ports: with other runs and servers
+    # starting kernels at the same time, a port picked as free can be taken
+    # before the kernel binds it. (The kernel's launcher speaks ipc: see
+    # scripts/tslab-kernel.cjs.) The sockets live in a folder of this run's.
+    km = AsyncKernelManager(kernel_name=args.kernel, transport="ipc", ip=os.path.join(args.ipc_dir, "kernel"))
     client = NotebookClient(
         nb,
+        km=km,
         timeout=args.cell_timeout,
         kernel_name=args.kernel,
         allow_errors=True,
@@ -159,11 +168,14 @@ def main():
     def on_term(signum, frame):
         raise KeyboardInterrupt()
     signal.signal(signal.SIGTERM, on_term)
+    args.ipc_dir = tempfile.mkdtemp(prefix="nbrun-ipc-")
     try:
         asyncio.run(run(args))
     except KeyboardInterrupt:
         emit({"event": "end", "status": "killed"})
         sys.exit(130)
+    finally:
+        shutil.rmtree(args.ipc_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

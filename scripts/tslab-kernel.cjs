@@ -25,7 +25,10 @@
 //    (seen with two Jupyter servers starting kernels at once). tslab then
 //    logs the rejected bind and lives on deaf, and the page waits a minute
 //    for a kernel_info reply that never comes. Exiting lets Jupyter's
-//    restarter start the kernel again, on new random ports.
+//    restarter start the kernel again, on new random ports. And the `ipc`
+//    transport works (Unix sockets, no ports to collide: the tests' servers
+//    use it): tslab wrote its addresses as ipc://PATH:PORT, where Jupyter
+//    connects to ipc://PATH-PORT.
 "use strict";
 const { inspect } = require("node:util");
 
@@ -58,6 +61,7 @@ const jupyter = require("tslab/dist/jupyter.js");
 const bindSocket = jupyter.ZmqServer.prototype.bindSocket;
 jupyter.ZmqServer.prototype.bindSocket = async function (sock, port) {
   try {
+    if (this.connInfo.transport === "ipc") return await sock.bind(`ipc://${this.connInfo.ip}-${port}`);
     return await bindSocket.call(this, sock, port);
   } catch (err) {
     process.stderr.write(`tslab: cannot listen on port ${port} (${err && err.message}): exiting, so that Jupyter starts the kernel again on other ports\n`);

@@ -53,6 +53,10 @@ export function startLab(app: LabApp, root: string): Promise<JupyterServer> {
       "--ServerApp.open_browser=False",
       `--ServerApp.root_dir=${root}`,
       "--ServerApp.terminals_enabled=False",
+      // Kernels on Unix sockets, not TCP ports: with other servers and
+      // runs starting kernels at the same time, a port picked as free can
+      // be taken before the kernel binds it.
+      "--KernelManager.transport=ipc",
       `--MCastLabApp.user_settings_dir=${join(tmp, "settings")}`,
       `--MCastLabApp.workspaces_dir=${join(tmp, "workspaces")}`,
       ...(process.getuid?.() === 0 ? ["--ServerApp.allow_root=True"] : []),
@@ -73,6 +77,7 @@ export function startClassic(root: string): Promise<JupyterServer> {
       `--NotebookApp.token=${token}`,
       `--notebook-dir=${root}`,
       "--NotebookApp.terminals_enabled=False",
+      "--KernelManager.transport=ipc", // as startLab's
       ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
     ],
   }));
