@@ -30,7 +30,7 @@ import sys
 import time
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
+from traitlets.config import Config
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -96,10 +96,14 @@ async def run(args):
     # starting kernels at the same time, a port picked as free can be taken
     # before the kernel binds it. (The kernel's launcher speaks ipc: see
     # scripts/tslab-kernel.cjs.) The sockets live in a folder of this run's.
-    km = AsyncKernelManager(kernel_name=args.kernel, transport="ipc", ip=os.path.join(args.ipc_dir, "kernel"))
+    # (Set by config, not by handing nbclient a kernel manager: it shuts down
+    # only a kernel whose manager it made itself.)
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = os.path.join(args.ipc_dir, "kernel")
     client = NotebookClient(
         nb,
-        km=km,
+        config=config,
         timeout=args.cell_timeout,
         kernel_name=args.kernel,
         allow_errors=True,
