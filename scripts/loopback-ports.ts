@@ -35,6 +35,6 @@ export async function withLoopbackPorts<T>(nb: Notebook, fn: () => Promise<T>, l
   try {
     return await fn();
   } finally {
-    release?.();
+    release!(); // takeDirLock returns null only when given done()
   }
 }

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-course_pkgs=(jupyter-notebook python3-jupyterlab-server python3-jupyter-server python3-terminado tcpdump iproute2 util-linux procps)
+course_pkgs=(jupyter-notebook python3-jupyterlab-server python3-jupyter-server python3-terminado tcpdump iproute2 util-linux procps python3)
 dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark chromium python3-jupyterlab-server python3-jupyter-server)
 bench_pkgs=(iperf mininet bridge-utils)
 

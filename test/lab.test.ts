@@ -18,6 +18,7 @@ import { currentLab, down, up } from "../src/lab/up";
 import { Lab } from "../src/lab/lab";
 import { LabError } from "../src/lab/lab-error";
 import { courseRoot } from "../src/util/course-root";
+import { findPython3 } from "../src/util/programs";
 import { planLab, planText } from "../src/lab/plan";
 import { lectureTopology, Topology } from "../src/lab/topology";
 import { resolveTopology, topologyRows } from "../src/lab/resolve-topology";
@@ -499,7 +500,7 @@ if (process.env.MCAST_LAB_OWNER) {
     test("the supervisor will not run outside a lab, where its setup would cover this machine's /etc/hosts", () => {
       const script = join(courseRoot(), "src", "lab", "supervisor.py");
       const config = JSON.stringify({ runDir: "/tmp/mcast-lab-should-not-exist", hosts: [], bin: {}, hostsFile: "127.0.0.1\tlocalhost\n" });
-      const run = spawnSync("/usr/bin/python3", ["-I", "-S", script], { env: { MCAST_LAB_CONFIG: config }, encoding: "utf8", timeout: 5000 });
+      const run = spawnSync(findPython3()!, ["-I", "-S", script], { env: { MCAST_LAB_CONFIG: config }, encoding: "utf8", timeout: 5000 });
       assert.equal(run.status, 2);
       assert.match(run.stderr, /runs inside a lab, started by up\(\)/);
       assert.equal(spawnSync("test", ["-e", "/tmp/mcast-lab-should-not-exist"]).status, 1, "it made nothing");
