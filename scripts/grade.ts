@@ -10,7 +10,7 @@
 // gets the kernel killed at the limit; the notebook is then run again with
 // that answer left as the stub, so the other exercises are still scored.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { CaseVerdict, roundPoints } from "../src/homework/case";
@@ -21,6 +21,7 @@ import { changesIn, copyCourse } from "./course-copy";
 import { answersOf, Exercise, exercisesOf, withAnswers } from "./exercises";
 import { feedbackHtml } from "./feedback";
 import { NOTEBOOKS } from "./jupyter";
+import { isLang, Lang, LANGS } from "../src/i18n/lang";
 import { cellSource, Notebook, readNotebook, RunResult, runNotebook, stopRuns, writeNotebook } from "./notebook";
 
 export interface GradeOptions {
@@ -58,6 +59,10 @@ interface CourseNotebook {
   path: string;
   nb: Notebook;
   exercises: Exercise[];
+  /** The notebook in the language of its edition (the English one: "en"), from the course's metadata (mcast_lab.lang). */
+  lang: Lang;
+  /** The same notebook in the other editions' languages (notebooks/<lang>/): same cells, same checks, translated prose. */
+  editions: Map<Lang, CourseNotebook>;
 }
 
 /** What the submissions graded in one process share: one lab of the grader's own, and one lock. */
@@ -85,14 +90,29 @@ export class GraderResources {
 }
 
 export function loadCourse(dir: string): CourseNotebook[] {
-  return readdirSync(dir)
+  const read = (folder: string, f: string): CourseNotebook => {
+    const nb = readNotebook(join(folder, f));
+    const lang = (nb.metadata.mcast_lab as { lang?: unknown } | undefined)?.lang;
+    return { name: basename(f, ".ipynb"), path: join(folder, f), nb, exercises: exercisesOf(nb, f), lang: isLang(lang) ? lang : "en", editions: new Map() };
+  };
+  const course = readdirSync(dir)
     .filter((f) => f.endsWith(".ipynb"))
     .sort()
-    .map((f) => {
-      const nb = readNotebook(join(dir, f));
-      return { name: basename(f, ".ipynb"), path: join(dir, f), nb, exercises: exercisesOf(nb, f) };
-    })
+    .map((f) => read(dir, f))
     .filter((c) => c.exercises.length > 0);
+  // A submission of an edition is run in that edition, so its verdicts read in its language; the grade_ids are the English ones.
+  for (const lang of LANGS) {
+    const folder = join(dir, lang);
+    if (lang === "en" || !existsSync(folder)) continue;
+    for (const c of course) if (existsSync(join(folder, `${c.name}.ipynb`))) c.editions.set(lang, read(folder, `${c.name}.ipynb`));
+  }
+  return course;
+}
+
+/** The edition a submission was handed out in (its notebook metadata says), when the course has it; else the English one. */
+function editionFor(course: CourseNotebook, submission: Notebook): CourseNotebook {
+  const lang = (submission.metadata?.mcast_lab as { lang?: unknown } | undefined)?.lang;
+  return (isLang(lang) && course.editions.get(lang)) || course;
 }
 
 function gradeIds(nb: Notebook): Set<string> {
@@ -184,7 +204,7 @@ const workFolders = new Set<string>();
 
 async function grade(file: string, seed: number, shared: GraderResources, courses: CourseNotebook[], options: GradeOptions): Promise<SubmissionGrade> {
   const submission = readSubmission(file);
-  const course = matchCourse(courses, submission);
+  const course = editionFor(matchCourse(courses, submission), submission);
   const { answers, flags } = inspectSubmission(course, submission);
   const flag = (text: string) => {
     if (!flags.includes(text)) flags.push(text);
@@ -202,7 +222,7 @@ async function grade(file: string, seed: number, shared: GraderResources, course
       const graded = withAnswers(course.nb, answers);
       const path = join(copy.notebooks, `${course.name}.ipynb`);
       writeNotebook(path, graded);
-      judge = new Judge(join(work, `grader-${pass}.sock`), { seed, lab: shared.labFor, exclusive: shared.exclusive });
+      judge = new Judge(join(work, `grader-${pass}.sock`), { seed, lab: shared.labFor, exclusive: shared.exclusive, lang: course.lang });
       await judge.listen();
       try {
         result = await runNotebook(path, {

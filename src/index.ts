@@ -18,6 +18,8 @@ export type { Shown, Row, TableOptions } from "./util/display";
 export { preflight } from "./notebook/preflight";
 export type { Check } from "./notebook/preflight";
 export { claim } from "./notebook/claim";
+export { lang } from "./i18n/lang";
+export type { Lang } from "./i18n/lang";
 export { ArgumentError } from "./util/errors";
 
 // --- Addresses: IPv4 numbers, CIDR, the multicast blocks, group MACs ------

@@ -10,16 +10,17 @@ import { ROOT } from "../scripts/jupyter";
 const SRC = join(ROOT, "src");
 const LEVEL: Record<string, number> = {
   util: 0,
-  addresses: 1,
-  sockets: 2,
-  lab: 3,
-  cli: 3,
-  capture: 4,
-  experiment: 4,
-  lessons: 5,
-  notebook: 5,
-  homework: 6,
-  ".": 7,
+  i18n: 1,
+  addresses: 2,
+  sockets: 3,
+  lab: 4,
+  cli: 4,
+  capture: 5,
+  experiment: 5,
+  lessons: 6,
+  notebook: 6,
+  homework: 7,
+  ".": 8,
 };
 
 function tsFiles(dir: string): string[] {

@@ -5,26 +5,28 @@ import { formatIPv4, IPv4 } from "./address";
 import { groupNumber } from "./blocks";
 import { plot } from "../util/display";
 import { groupToMac } from "./mac";
+import { say } from "../i18n/lang";
 
 /** The sixteen /4 blocks of IPv4, four to a row, the multicast one marked. */
 export function addressSpaceFigure(): Element {
+  const kinds = [say("unicast (and special) addresses", "유니캐스트 (및 특수) 주소"), say("multicast 224.0.0.0/4", "멀티캐스트 224.0.0.0/4"), say("reserved 240.0.0.0/4", "예약됨 240.0.0.0/4")];
   const blocks = Array.from({ length: 16 }, (_, i) => {
     const first = i * 16;
-    const kind = first === 224 ? "multicast 224.0.0.0/4" : first === 240 ? "reserved 240.0.0.0/4" : "unicast (and special) addresses";
+    const kind = first === 224 ? kinds[1] : first === 240 ? kinds[2] : kinds[0];
     return { i, col: i % 4, row: Math.floor(i / 4), label: `${first}.0.0.0/4`, bits: i.toString(2).padStart(4, "0"), kind };
   });
   return plot({
-    title: "IPv4 in sixteen /4 blocks: the first 4 bits pick the block",
+    title: say("IPv4 in sixteen /4 blocks: the first 4 bits pick the block", "IPv4를 /4 블록 열여섯 개로: 첫 4비트가 블록을 고릅니다"),
     width: 640,
     height: 260,
     padding: 0.06,
     x: { axis: null },
     y: { axis: null },
-    color: { legend: true, domain: ["unicast (and special) addresses", "multicast 224.0.0.0/4", "reserved 240.0.0.0/4"], range: ["#dde3ea", "#e4572e", "#9aa5b1"] },
+    color: { legend: true, domain: kinds, range: ["#dde3ea", "#e4572e", "#9aa5b1"] },
     marks: [
       Plot.cell(blocks, { x: "col", y: "row", fill: "kind", inset: 1 }),
       Plot.text(blocks, { x: "col", y: "row", text: "label", dy: -7, fontSize: 12 }),
-      Plot.text(blocks, { x: "col", y: "row", text: (d: { bits: string }) => `first bits ${d.bits}`, dy: 9, fontSize: 10, fillOpacity: 0.8 }),
+      Plot.text(blocks, { x: "col", y: "row", text: (d: { bits: string }) => say(`first bits ${d.bits}`, `첫 비트 ${d.bits}`), dy: 9, fontSize: 10, fillOpacity: 0.8 }),
     ],
   });
 }
@@ -36,12 +38,21 @@ interface BitCell {
   role: string;
 }
 
-const GROUP_ROLES = ["1110: says 'multicast'", "lost: 5 bits the MAC has no room for", "copied: the low 23 bits", "fixed by 01:00:5e (and a 0)"];
+/** The legend's four roles of a bit, in the language in use. */
+function groupRoles(): string[] {
+  return [
+    say("1110: says 'multicast'", "1110: '멀티캐스트'라는 표시"),
+    say("lost: 5 bits the MAC has no room for", "버려짐: MAC에 자리가 없는 5비트"),
+    say("copied: the low 23 bits", "복사됨: 하위 23비트"),
+    say("fixed by 01:00:5e (and a 0)", "01:00:5e (와 0) 으로 고정"),
+  ];
+}
 
 /** The 32 bits of a group over the 48 bits of its MAC: 4 fixed, 5 lost, 23 copied. */
 export function groupMacBitsFigure(group: IPv4): Element {
   const n = groupNumber(group);
-  const groupRow = `group ${formatIPv4(n)}`;
+  const GROUP_ROLES = groupRoles();
+  const groupRow = say(`group ${formatIPv4(n)}`, `그룹 ${formatIPv4(n)}`);
   const mac = groupToMac(n);
   const macRow = `MAC ${mac}`;
   const cells: BitCell[] = [];
@@ -55,7 +66,7 @@ export function groupMacBitsFigure(group: IPv4): Element {
     cells.push({ row: macRow, position: p, bit: macBits[p], role: p < 25 ? GROUP_ROLES[3] : GROUP_ROLES[2] });
   }
   return plot({
-    title: `Group ${formatIPv4(n)} and its Ethernet address: 28 group bits, 23 reach the MAC`,
+    title: say(`Group ${formatIPv4(n)} and its Ethernet address: 28 group bits, 23 reach the MAC`, `그룹 ${formatIPv4(n)}과 그 이더넷 주소: 그룹 비트 28개 중 23개가 MAC에 들어갑니다`),
     width: 760,
     height: 150,
     marginLeft: 170,

@@ -6,6 +6,7 @@ import { plot } from "../util/display";
 import { ArgumentError } from "../util/errors";
 import { Packet } from "./dissect";
 import { PACKET_KINDS, packetKind } from "./kind";
+import { say } from "../i18n/lang";
 
 /** What captureFigure() draws: its title and width, the time it starts from, and the interfaces as rows. */
 export interface CaptureFigureOptions {
@@ -32,7 +33,7 @@ export function captureFigure(packets: ReadonlyArray<Packet>, options: CaptureFi
   const start = options.start ?? first;
   const rows = packets.map((p) => ({
     t: p.time! - start,
-    iface: p.iface ?? "capture",
+    iface: p.iface ?? say("capture", "캡처"),
     kind: packetKind(p),
     summary: p.summary(),
   }));
@@ -42,7 +43,7 @@ export function captureFigure(packets: ReadonlyArray<Packet>, options: CaptureFi
     width: options.width ?? 720,
     height: 60 + 40 * Math.max(1, interfaces.length),
     marginLeft: 90,
-    x: { label: "time since the first packet (s)", grid: true },
+    x: { label: say("time since the first packet (s)", "첫 패킷 이후 시간 (s)"), grid: true },
     y: { label: null, domain: interfaces },
     color: { legend: true, domain: [...PACKET_KINDS], range: KIND_COLOURS },
     marks: [

@@ -7,6 +7,7 @@ import { plot } from "../util/display";
 import { ArgumentError } from "../util/errors";
 import { DeliveryResult } from "./results";
 import type { SweepRow } from "./sweep";
+import { say } from "../i18n/lang";
 
 /** Options shared by the experiment figures: title and width. */
 export interface FigureOptions {
@@ -33,24 +34,25 @@ export function matrixFigure(result: DeliveryResult, options: FigureOptions = {}
   checkFigureOptions(options);
   const groups = [...new Set(result.rows.map((r) => r.group))];
   const receivers = [...new Set(result.rows.map((r) => r.receiver))];
+  const shares = shareNames();
   const cells = result.rows.map((r) => ({
     receiver: r.receiver,
     group: r.group,
-    share: r.sent > 0 ? shareName(r.received, r.sent) : "none sent",
-    counts: r.sent > 0 ? `${r.received.toLocaleString("en-US")} / ${r.sent.toLocaleString("en-US")}` : "none sent",
-    joined: !r.joined ? "not joined" : r.interface ? `joined on ${r.interface}` : "never joined",
+    share: r.sent > 0 ? shares[shareIndex(r.received, r.sent)] : shares[4],
+    counts: r.sent > 0 ? `${r.received.toLocaleString("en-US")} / ${r.sent.toLocaleString("en-US")}` : shares[4],
+    joined: !r.joined ? say("not joined", "가입 안 함") : r.interface ? say(`joined on ${r.interface}`, `${r.interface}에서 가입`) : say("never joined", "가입하지 못함"),
   }));
-  const dark = (d: { share: string }) => (d.share === "all" || d.share === "half or more" ? "white" : "black");
+  const dark = (d: { share: string }) => (d.share === shares[0] || d.share === shares[1] ? "white" : "black");
   return plot({
-    title: options.title ?? "Who got what: datagrams received / sent, per receiver and group",
+    title: options.title ?? say("Who got what: datagrams received / sent, per receiver and group", "누가 무엇을 받았나: 수신자와 그룹별 받은 / 보낸 데이터그램"),
     width: options.width ?? Math.max(420, 150 + 190 * groups.length),
     height: 80 + 56 * receivers.length,
     marginLeft: 110,
     marginTop: 36,
     padding: 0.04,
-    x: { label: "group sent to", axis: "top", domain: groups },
+    x: { label: say("group sent to", "보낸 그룹"), axis: "top", domain: groups },
     y: { label: null, domain: receivers },
-    color: { type: "ordinal", domain: SHARES, range: SHARE_COLOURS, legend: true },
+    color: { type: "ordinal", domain: shares, range: SHARE_COLOURS, legend: true },
     marks: [
       Plot.cell(cells, { x: "group", y: "receiver", fill: "share", inset: 1 }),
       Plot.text(cells, { x: "group", y: "receiver", text: "counts", dy: -7, fontSize: 13, fontWeight: "bold", fill: dark }),
@@ -59,20 +61,24 @@ export function matrixFigure(result: DeliveryResult, options: FigureOptions = {}
   });
 }
 
-const SHARES = ["all", "half or more", "less than half", "none", "none sent"];
+/** The legend's shares, in the language in use: all, half or more, less than half, none, none sent. */
+function shareNames(): string[] {
+  return [say("all", "전부"), say("half or more", "절반 이상"), say("less than half", "절반 미만"), say("none", "없음"), say("none sent", "보낸 것 없음")];
+}
 const SHARE_COLOURS = ["#1b7837", "#5aae61", "#d9f0d3", "#f4f4f4", "#ffffff"];
 
-function shareName(received: number, sent: number): string {
-  if (received >= sent) return "all";
-  if (received === 0) return "none";
-  return received * 2 >= sent ? "half or more" : "less than half";
+function shareIndex(received: number, sent: number): number {
+  if (received >= sent) return 0;
+  if (received === 0) return 3;
+  return received * 2 >= sent ? 1 : 2;
 }
 
 interface Segment {
   row: string;
   x1: number;
   x2: number;
-  what: "received" | "lost";
+  /** The legend's received or lost, in the language in use. */
+  what: string;
   seqs: string;
 }
 
@@ -85,12 +91,13 @@ export function timelineFigure(result: DeliveryResult, options: FigureOptions = 
   const origin = Number.isFinite(t0) ? t0 : 0;
   const segments: Segment[] = [];
   const rows: string[] = [];
+  const [received, lost] = [say("received", "수신"), say("lost", "손실")];
   for (const detail of result.receivers) {
     // Its own group only: a group it never joined is not lost to it, just not its business.
     const groups = detail.groups.filter((g) => g.group === detail.group);
     for (const g of groups) {
       const from = senders.filter((s) => s.group === g.group);
-      if (from.length === 0) rows.push(`${detail.receiver} (${g.group}: none sent)`);
+      if (from.length === 0) rows.push(`${detail.receiver} (${g.group}: ${say("none sent", "보낸 것 없음")})`);
       for (const spec of from) {
         const row = from.length > 1 ? `${detail.receiver} · ${spec.name}` : detail.receiver;
         rows.push(row);
@@ -102,25 +109,25 @@ export function timelineFigure(result: DeliveryResult, options: FigureOptions = 
         let at = sent.startMs;
         let next = 0;
         for (const [a, b, ta, tb] of runs) {
-          if (a > next) segments.push({ row, x1: at - origin, x2: ta - origin, what: "lost", seqs: `${next}-${a - 1}` });
-          segments.push({ row, x1: ta - origin, x2: tb + period - origin, what: "received", seqs: `${a}-${b}` });
+          if (a > next) segments.push({ row, x1: at - origin, x2: ta - origin, what: lost, seqs: `${next}-${a - 1}` });
+          segments.push({ row, x1: ta - origin, x2: tb + period - origin, what: received, seqs: `${a}-${b}` });
           at = tb + period;
           next = b + 1;
         }
-        if (next < sent.sent) segments.push({ row, x1: at - origin, x2: sent.startMs + sent.ms + period - origin, what: "lost", seqs: `${next}-${sent.sent - 1}` });
+        if (next < sent.sent) segments.push({ row, x1: at - origin, x2: sent.startMs + sent.ms + period - origin, what: lost, seqs: `${next}-${sent.sent - 1}` });
       }
     }
   }
   return plot({
-    title: options.title ?? "Every datagram by its send time: a bar where it arrived, red where it was lost",
+    title: options.title ?? say("Every datagram by its send time: a bar where it arrived, red where it was lost", "보낸 시각으로 본 모든 데이터그램: 도착한 곳은 막대, 손실된 곳은 빨간색"),
     width: options.width ?? 720,
     height: 70 + 36 * Math.max(1, rows.length),
     marginLeft: Math.max(80, 10 + 6.5 * Math.max(...rows.map((r) => r.length), 0)),
-    x: { label: "send time since the first datagram (ms)", grid: true, nice: true },
+    x: { label: say("send time since the first datagram (ms)", "첫 데이터그램 이후 보낸 시각 (ms)"), grid: true, nice: true },
     y: { label: null, domain: rows },
-    color: { legend: true, domain: ["received", "lost"], range: [RECEIVED, LOST] },
+    color: { legend: true, domain: [received, lost], range: [RECEIVED, LOST] },
     marks: [
-      Plot.barX(segments, { x1: "x1", x2: "x2", y: "row", fill: "what", insetTop: 4, insetBottom: 4, title: (d: Segment) => `${d.what}: datagrams ${d.seqs}` }),
+      Plot.barX(segments, { x1: "x1", x2: "x2", y: "row", fill: "what", insetTop: 4, insetBottom: 4, title: (d: Segment) => say(`${d.what}: datagrams ${d.seqs}`, `${d.what}: 데이터그램 ${d.seqs}`) }),
     ],
   });
 }
@@ -138,15 +145,15 @@ export function latencyFigure(result: DeliveryResult, options: FigureOptions = {
     }
   }
   return plot({
-    title: options.title ?? "One-way latency, from the sender's send() to the receiver's read",
+    title: options.title ?? say("One-way latency, from the sender's send() to the receiver's read", "단방향 지연 시간: 송신자의 send()부터 수신자가 읽을 때까지"),
     width: options.width ?? 640,
     height: 320,
-    x: { type: "log", label: "latency (ms, log scale)", grid: true, tickFormat: "~g" },
-    y: { label: "share of datagrams at most that late", domain: [0, 1], tickFormat: "%", grid: true },
+    x: { type: "log", label: say("latency (ms, log scale)", "지연 시간 (ms, 로그 눈금)"), grid: true, tickFormat: "~g" },
+    y: { label: say("share of datagrams at most that late", "그 시간 안에 도착한 데이터그램 비율"), domain: [0, 1], tickFormat: "%", grid: true },
     color: { legend: true },
     marks: [
       Plot.line(points, { x: "ms", y: "share", stroke: "who", strokeWidth: 2, curve: "step-after" }),
-      Plot.dot(points.filter((p) => Math.round(p.share * 100) === 50 || Math.round(p.share * 100) === 99), { x: "ms", y: "share", fill: "who", r: 3, title: (p: { who: string; ms: number; share: number }) => `${p.who}: ${Math.round(p.share * 100)} % within ${p.ms} ms` }),
+      Plot.dot(points.filter((p) => Math.round(p.share * 100) === 50 || Math.round(p.share * 100) === 99), { x: "ms", y: "share", fill: "who", r: 3, title: (p: { who: string; ms: number; share: number }) => say(`${p.who}: ${Math.round(p.share * 100)} % within ${p.ms} ms`, `${p.who}: ${p.ms} ms 안에 ${Math.round(p.share * 100)} %`) }),
     ],
   });
 }
@@ -159,15 +166,15 @@ export function lossFigure(rows: ReadonlyArray<SweepRow>, options: FigureOptions
   checkFigureOptions(options);
   const data = rows.filter((r) => r.perSecond !== null);
   return plot({
-    title: options.title ?? "Lost datagrams against the sending rate, per receive buffer",
+    title: options.title ?? say("Lost datagrams against the sending rate, per receive buffer", "보내는 속도에 따른 손실 데이터그램, 수신 버퍼별"),
     width: options.width ?? 640,
     height: 320,
-    x: { label: "datagrams sent per second", grid: true, zero: true },
-    y: { label: "lost (%)", grid: true, zero: true },
+    x: { label: say("datagrams sent per second", "초당 보낸 데이터그램"), grid: true, zero: true },
+    y: { label: say("lost (%)", "손실 (%)"), grid: true, zero: true },
     color: { legend: true },
     marks: [
       Plot.line(data, { x: "perSecond", y: "lostPercent", stroke: "buffer", sort: "perSecond", strokeWidth: 2 }),
-      Plot.dot(data, { x: "perSecond", y: "lostPercent", fill: "buffer", r: 4, title: (r: SweepRow) => `${r.buffer}: ${r.perSecond} /s, ${r.lost} of ${r.sent} lost, RcvbufErrors +${r.rcvbufErrors}` }),
+      Plot.dot(data, { x: "perSecond", y: "lostPercent", fill: "buffer", r: 4, title: (r: SweepRow) => say(`${r.buffer}: ${r.perSecond} /s, ${r.lost} of ${r.sent} lost, RcvbufErrors +${r.rcvbufErrors}`, `${r.buffer}: ${r.perSecond} /s, ${r.sent}개 중 ${r.lost}개 손실, RcvbufErrors +${r.rcvbufErrors}`) }),
     ],
   });
 }

@@ -9,6 +9,7 @@
 // the student's own realm, and the verdict is computed from plain values.
 import type { Lab } from "../lab/lab";
 import { isEncodedPackets } from "./encode";
+import { say } from "../i18n/lang";
 
 /** One call of a student's function: its name and its arguments (JSON, with packets encoded). */
 export interface Call {
@@ -125,7 +126,7 @@ export function expectCase(name: string, calls: Call[], expected: unknown[], hin
       const wrong: string[] = [];
       answers.forEach((a, i) => {
         if (!a.ok) wrong.push(`${callText(calls[i])} ${a.error}`);
-        else if (!sameJson(a.value, expected[i])) wrong.push(`${callText(calls[i])} gave ${shortJson(a.value)}, expected ${shortJson(expected[i])}`);
+        else if (!sameJson(a.value, expected[i])) wrong.push(say(`${callText(calls[i])} gave ${shortJson(a.value)}, expected ${shortJson(expected[i])}`, `${callText(calls[i])}의 결과는 ${shortJson(a.value)}이지만, 기대한 값은 ${shortJson(expected[i])}입니다`));
       });
       return wrong.length === 0 || wrong.join("; ");
     },
@@ -143,8 +144,8 @@ export const sourceOf = (fn: string, ...args: unknown[]): Call => ({ fn, args, s
 
 /** `inCidr("224.0.0.0/4", "224.1.1.5")`, as the student would write it. */
 export function callText(c: Call): string {
-  if (c.source) return `${c.fn}(${c.args.map(shortJson).join(", ")}) in a lab host`;
-  return `${c.fn}(${c.args.map((a) => (isEncodedPackets(a) ? `${a.$packets.length} packets` : shortJson(a))).join(", ")})`;
+  if (c.source) return say(`${c.fn}(${c.args.map(shortJson).join(", ")}) in a lab host`, `실습 호스트에서 실행한 ${c.fn}(${c.args.map(shortJson).join(", ")})`);
+  return `${c.fn}(${c.args.map((a) => (isEncodedPackets(a) ? say(`${a.$packets.length} packets`, `패킷 ${a.$packets.length}개`) : shortJson(a))).join(", ")})`;
 }
 
 export function shortJson(value: unknown): string {
@@ -152,7 +153,7 @@ export function shortJson(value: unknown): string {
   try {
     text = value === undefined ? "undefined" : JSON.stringify(value) ?? String(value);
   } catch {
-    text = "a value that is not JSON";
+    text = say("a value that is not JSON", "JSON이 아닌 값");
   }
   return text.length > 120 ? text.slice(0, 117) + "..." : text;
 }

@@ -19,6 +19,7 @@ import { Answer, Call, ExerciseSpec } from "./case";
 import { GraderMessage, KernelMessage, MAX_LINE, readLines, writeLine } from "./channel";
 import { decodeArgs } from "./encode";
 import { evaluate, verdictLines } from "./evaluate";
+import { say } from "../i18n/lang";
 import { exerciseSpec } from "./exercises/index";
 import { whileLocked } from "./lock";
 
@@ -40,26 +41,26 @@ type Answers = Record<string, unknown>;
 /** Call one of the student's functions with the module's answer to it locked, and bring the answer back as JSON data. */
 async function answerCall(spec: ExerciseSpec, answers: Answers, c: Call, timeoutMs: number): Promise<Answer> {
   const fn = answers[c.fn];
-  if (typeof fn !== "function") return { ok: false, error: `is not defined: write function ${c.fn} and run its cell` };
+  if (typeof fn !== "function") return { ok: false, error: say(`is not defined: write function ${c.fn} and run its cell`, `정의되지 않았습니다: 함수 ${c.fn}을(를) 작성하고 그 셀을 실행하세요`) };
   if (c.source) {
     // The text is whatever the kernel says it is; it then runs in a lab host, and only what it does there counts.
     try {
       const text: unknown = Function.prototype.toString.call(fn);
       if (typeof text !== "string") return { ok: false, error: "has no source text" };
-      if (text.length > MAX_LINE / 2) return { ok: false, error: `is ${text.length} characters long, more than a check takes` };
+      if (text.length > MAX_LINE / 2) return { ok: false, error: say(`is ${text.length} characters long, more than a check takes`, `${text.length}자로, 검사가 받을 수 있는 길이보다 깁니다`) };
       return { ok: true, value: text };
     } catch (err) {
-      return { ok: false, error: `has no source text (${errorText(err)})` };
+      return { ok: false, error: say(`has no source text (${errorText(err)})`, `소스 코드를 읽을 수 없습니다 (${errorText(err)})`) };
     }
   }
   try {
     const value = await whileLocked(spec.id, spec.locks, timeoutMs, () => (fn as (...a: unknown[]) => unknown)(...decodeArgs(c.args)));
     const text = JSON.stringify(value === undefined ? null : value);
     if (text === undefined) return { ok: false, error: "returned a value that is not data (a function or a symbol)" };
-    if (text.length > MAX_LINE / 2) return { ok: false, error: `returned ${text.length} characters of data, more than a check takes` };
+    if (text.length > MAX_LINE / 2) return { ok: false, error: say(`returned ${text.length} characters of data, more than a check takes`, `${text.length}자의 데이터를 반환했습니다. 검사가 받을 수 있는 양보다 많습니다`) };
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
-    return { ok: false, error: `threw ${errorText(err)}` };
+    return { ok: false, error: say(`threw ${errorText(err)}`, `예외를 던졌습니다: ${errorText(err)}`) };
   }
 }
 
@@ -76,11 +77,11 @@ function errorText(err: unknown): string {
 export async function check(id: string, answers: Answers): Promise<number> {
   const spec = exerciseSpec(id);
   if (!spec) {
-    console.log(`the check itself failed (tell your instructor): no exercise ${JSON.stringify(id)}`);
+    console.log(say(`the check itself failed (tell your instructor): no exercise ${JSON.stringify(id)}`, `검사 자체가 실패했습니다(담당 교수자에게 알려 주세요): 연습 문제 ${JSON.stringify(id)}이(가) 없습니다`));
     return 0;
   }
   if (answers === null || typeof answers !== "object") {
-    console.log(`the check itself failed (tell your instructor): answers must be an object such as { ${spec.functions[0]}: ${spec.functions[0]} }`);
+    console.log(say(`the check itself failed (tell your instructor): answers must be an object such as { ${spec.functions[0]}: ${spec.functions[0]} }`, `검사 자체가 실패했습니다(담당 교수자에게 알려 주세요): 답은 { ${spec.functions[0]}: ${spec.functions[0]} } 같은 객체여야 합니다`));
     return 0;
   }
   // Whatever the student's code writes to stderr while it runs goes to stdout:
@@ -97,7 +98,7 @@ export async function check(id: string, answers: Answers): Promise<number> {
     for (const line of verdictLines(verdict)) console.log(line);
     return verdict.earned;
   } catch (err) {
-    console.log(`the check itself failed (tell your instructor): ${errorText(err)}`);
+    console.log(say(`the check itself failed (tell your instructor): ${errorText(err)}`, `검사 자체가 실패했습니다(담당 교수자에게 알려 주세요): ${errorText(err)}`));
     return 0;
   } finally {
     process.stderr.write = stderrWrite;
@@ -127,7 +128,7 @@ class GraderChannel {
 
   check(spec: ExerciseSpec, answers: Answers): Promise<number> {
     if (this.closed !== null) {
-      console.log(`not graded: ${this.closed}`);
+      console.log(say(`not graded: ${this.closed}`, `채점되지 않았습니다: ${this.closed}`));
       return Promise.resolve(0);
     }
     return new Promise<number>((resolve) => {
@@ -147,7 +148,7 @@ class GraderChannel {
   private onMessage(m: GraderMessage): void {
     const current = this.current;
     if (m.type === "refused") {
-      console.log(`the grader refused: ${m.why}`);
+      console.log(say(`the grader refused: ${m.why}`, `채점기가 거부했습니다: ${m.why}`));
       current?.done(0);
     } else if (m.type === "call") {
       if (!current || current.spec.id !== m.exercise) {

@@ -9,6 +9,7 @@ import { seedFrom } from "../util/random";
 import { Answer, Call, Verdict } from "./case";
 import { GraderMessage, KernelMessage, readLines, writeLine } from "./channel";
 import { evaluate, verdictLines } from "./evaluate";
+import { Lang, withLang } from "../i18n/lang";
 import { exerciseSpec } from "./exercises/index";
 
 export interface JudgeOptions {
@@ -18,6 +19,8 @@ export interface JudgeOptions {
   lab: () => Promise<Lab>;
   /** Runs a case that needs the machine's loopback or the grader's lab to itself. */
   exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The language of the verdicts (the edition the submission is run in); default English. */
+  lang?: Lang;
 }
 
 /** The hidden-case seed of one exercise of a submission. */
@@ -110,7 +113,7 @@ export class Judge {
     const earlier = this.verdicts.get(id);
     if (earlier) {
       this.flag(`the check of ${id} was asked for twice: the first verdict counts`);
-      writeLine(socket, { type: "verdict", id, lines: verdictLines(earlier), earned: earlier.earned });
+      writeLine(socket, { type: "verdict", id, lines: withLang(this.options.lang ?? "en", () => verdictLines(earlier)), earned: earlier.earned });
       return;
     }
     const caller = (c: Call, timeoutMs: number) =>
@@ -127,8 +130,9 @@ export class Judge {
         });
         writeLine(socket, { type: "call", n, fn: c.fn, args: c.source ? [] : c.args, source: c.source === true, timeoutMs, exercise: id, locks: spec.locks } satisfies GraderMessage);
       });
-    const verdict = await evaluate(spec, caller, { hiddenSeed: exerciseSeed(this.options.seed, id), lab: this.options.lab, exclusive: this.options.exclusive });
+    const lang = this.options.lang ?? "en";
+    const verdict = await withLang(lang, () => evaluate(spec, caller, { hiddenSeed: exerciseSeed(this.options.seed, id), lab: this.options.lab, exclusive: this.options.exclusive }));
     this.verdicts.set(id, verdict);
-    writeLine(socket, { type: "verdict", id, lines: verdictLines(verdict), earned: verdict.earned });
+    writeLine(socket, { type: "verdict", id, lines: withLang(lang, () => verdictLines(verdict)), earned: verdict.earned });
   }
 }

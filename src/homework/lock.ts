@@ -7,10 +7,12 @@
 // calls the student's function until that call has settled or timed out, and
 // it covers every caller in the kernel in that window, timers included.
 
+import { say } from "../i18n/lang";
+
 /** The error a locked function throws. */
 export class ExerciseLocked extends Error {
   constructor(readonly fn: string, readonly exercise: string) {
-    super(`mc.${fn} is the course's own answer to exercise ${exercise}: write this one yourself`);
+    super(say(`mc.${fn} is the course's own answer to exercise ${exercise}: write this one yourself`, `mc.${fn}는 연습 문제 ${exercise}의 모범 답안입니다: 직접 작성하세요`));
     this.name = "ExerciseLocked";
   }
 }

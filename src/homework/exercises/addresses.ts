@@ -5,6 +5,7 @@ import { contains } from "../../addresses/cidr";
 import { groupToMac } from "../../addresses/mac";
 import { Answer, call, Case, COMPUTE_TIMEOUT_MS, expectCase, ExerciseSpec, shortJson } from "../case";
 import { anyGroup, between } from "./draw";
+import { say } from "../../i18n/lang";
 
 const inCidrCase = (name: string, pairs: [string, string][], hint?: string): Case =>
   expectCase(
@@ -33,9 +34,9 @@ export const inCidr: ExerciseSpec = {
   functions: ["inCidr"],
   locks: ["contains", "explainContains", "parseCidr"],
   visible: () => [
-    inCidrCase('inCidr("224.0.0.0/4", …) for 224.1.1.5 and 192.168.56.101', [["224.0.0.0/4", "224.1.1.5"], ["224.0.0.0/4", "192.168.56.101"]]),
-    inCidrCase('inCidr("192.168.56.0/24", …) for 192.168.56.105 and 192.168.57.105', [["192.168.56.0/24", "192.168.56.105"], ["192.168.56.0/24", "192.168.57.105"]], "compare the whole masked address, not one byte"),
-    inCidrCase("/0 holds every address, /32 exactly one", [["0.0.0.0/0", "239.1.2.3"], ["224.1.1.5/32", "224.1.1.5"], ["224.1.1.5/32", "224.1.1.4"]], "a /0 mask is 0; build it without shifting by 32"),
+    inCidrCase(say('inCidr("224.0.0.0/4", …) for 224.1.1.5 and 192.168.56.101', 'inCidr("224.0.0.0/4", …): 224.1.1.5와 192.168.56.101'), [["224.0.0.0/4", "224.1.1.5"], ["224.0.0.0/4", "192.168.56.101"]]),
+    inCidrCase(say('inCidr("192.168.56.0/24", …) for 192.168.56.105 and 192.168.57.105', 'inCidr("192.168.56.0/24", …): 192.168.56.105와 192.168.57.105'), [["192.168.56.0/24", "192.168.56.105"], ["192.168.56.0/24", "192.168.57.105"]], say("compare the whole masked address, not one byte", "바이트 하나가 아니라, 마스크를 적용한 주소 전체를 비교하세요")),
+    inCidrCase(say("/0 holds every address, /32 exactly one", "/0에는 모든 주소가, /32에는 정확히 하나가 들어갑니다"), [["0.0.0.0/0", "239.1.2.3"], ["224.1.1.5/32", "224.1.1.5"], ["224.1.1.5/32", "224.1.1.4"]], say("a /0 mask is 0; build it without shifting by 32", "/0의 마스크는 0입니다. 32만큼 시프트하지 말고 만드세요")),
   ],
   hidden: (rand) => {
     const cases: Case[] = [];
@@ -59,8 +60,8 @@ export const macOf: ExerciseSpec = {
   functions: ["macOf"],
   locks: ["groupToMac", "explainGroupToMac", "macToGroups"],
   visible: () => [
-    expectCase('macOf("224.1.1.5") and macOf("234.3.2.1")', [call("macOf", "224.1.1.5"), call("macOf", "234.3.2.1")], ["01:00:5e:01:01:05", "01:00:5e:03:02:01"]),
-    expectCase('macOf("239.255.255.250") and macOf("224.129.1.5")', [call("macOf", "239.255.255.250"), call("macOf", "224.129.1.5")], ["01:00:5e:7f:ff:fa", "01:00:5e:01:01:05"], "keep only the low 23 bits: the 24th bit of the MAC is always 0"),
+    expectCase(say('macOf("224.1.1.5") and macOf("234.3.2.1")', 'macOf("224.1.1.5") 및 macOf("234.3.2.1")'), [call("macOf", "224.1.1.5"), call("macOf", "234.3.2.1")], ["01:00:5e:01:01:05", "01:00:5e:03:02:01"]),
+    expectCase(say('macOf("239.255.255.250") and macOf("224.129.1.5")', 'macOf("239.255.255.250") 및 macOf("224.129.1.5")'), [call("macOf", "239.255.255.250"), call("macOf", "224.129.1.5")], ["01:00:5e:7f:ff:fa", "01:00:5e:01:01:05"], say("keep only the low 23 bits: the 24th bit of the MAC is always 0", "하위 23비트만 남기세요. MAC의 24번째 비트는 항상 0입니다")),
   ],
   hidden: (rand) =>
     [0, 1, 2].map((i) => {
@@ -82,7 +83,7 @@ function collideCase(name: string, group: string, hint?: string): Case {
     judge: ([a]: Answer[]) => {
       if (!a.ok) return `sameMacAs(${JSON.stringify(group)}) ${a.error}`;
       const g = a.value;
-      if (!Array.isArray(g) || g.length !== 2 || !g.every((x) => typeof x === "string")) return `give exactly two groups as strings, got ${shortJson(g)}`;
+      if (!Array.isArray(g) || g.length !== 2 || !g.every((x) => typeof x === "string")) return say(`give exactly two groups as strings, got ${shortJson(g)}`, `그룹을 문자열로 정확히 두 개 돌려주어야 합니다. 돌려준 값: ${shortJson(g)}`);
       const valid = (x: string) => {
         try {
           return isMulticast(x);
@@ -90,10 +91,10 @@ function collideCase(name: string, group: string, hint?: string): Case {
           return false;
         }
       };
-      if (!g.every(valid)) return `not all are multicast groups in dotted-decimal: ${shortJson(g)}`;
+      if (!g.every(valid)) return say(`not all are multicast groups in dotted-decimal: ${shortJson(g)}`, `점으로 구분한 십진 표기(dotted-decimal)의 멀티캐스트 그룹이 아닌 것이 있습니다: ${shortJson(g)}`);
       const n = g.map((x) => parseIPv4(x));
-      if (n[0] === n[1] || n.includes(parseIPv4(group))) return `the two must differ from each other and from ${group}`;
-      if (!g.every((x) => groupToMac(x) === groupToMac(group))) return `not both on ${groupToMac(group)}, the MAC of ${group}`;
+      if (n[0] === n[1] || n.includes(parseIPv4(group))) return say(`the two must differ from each other and from ${group}`, `두 그룹은 서로 달라야 하고, 어느 쪽도 ${group} 자체여서는 안 됩니다`);
+      if (!g.every((x) => groupToMac(x) === groupToMac(group))) return say(`not both on ${groupToMac(group)}, the MAC of ${group}`, `${group}의 MAC인 ${groupToMac(group)}에 대응하지 않는 그룹이 있습니다`);
       return true;
     },
   };
@@ -105,7 +106,7 @@ export const sameMacAs: ExerciseSpec = {
   points: 2,
   functions: ["sameMacAs"],
   locks: ["macToGroups", "groupToMac", "explainGroupToMac"],
-  visible: () => [collideCase('sameMacAs("224.1.1.5")', "224.1.1.5", "change only the 5 bits after 1110"), collideCase('sameMacAs("239.255.255.250")', "239.255.255.250")],
+  visible: () => [collideCase('sameMacAs("224.1.1.5")', "224.1.1.5", say("change only the 5 bits after 1110", "1110 뒤의 5비트만 바꾸세요")), collideCase('sameMacAs("239.255.255.250")', "239.255.255.250")],
   hidden: (rand) => [0, 1].map((i) => collideCase(`group ${i + 1}`, i === 0 ? anyGroup(rand) : formatIPv4((parseIPv4(anyGroup(rand)) | 0x0f800000) >>> 0))),
 };
 

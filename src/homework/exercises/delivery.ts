@@ -8,6 +8,7 @@ import { experiment } from "../../experiment/realize";
 import type { Lab } from "../../lab/lab";
 import { Answer, call, Case, ExerciseSpec, shortJson } from "../case";
 import { between, pick, shuffle } from "./draw";
+import { say } from "../../i18n/lang";
 
 /** { receiver: { group: datagrams received } }, e.g. { flatbush: { "224.1.1.5": 300, "234.3.2.1": 0 } }. */
 export type DeliveryMatrix = Record<string, Record<string, number>>;
@@ -40,8 +41,8 @@ function measure(lab: Lab, puzzle: Experiment): Promise<DeliveryResult> {
 
 /** What is wrong with a predicted row for one receiver, or true. */
 function compareRow(result: DeliveryResult, receiver: string, predicted: unknown, groups: string[]): true | string {
-  if (predicted === undefined) return `no prediction for ${receiver}: add ${JSON.stringify(receiver)}: { ... } to what predictDelivery() returns`;
-  if (typeof predicted !== "object" || predicted === null || Array.isArray(predicted)) return `the prediction for ${receiver} must be an object of group: count, got ${shortJson(predicted)}`;
+  if (predicted === undefined) return say(`no prediction for ${receiver}: add ${JSON.stringify(receiver)}: { ... } to what predictDelivery() returns`, `${receiver}에 대한 예측이 없습니다: predictDelivery()가 돌려주는 객체에 ${JSON.stringify(receiver)}: { ... } 항목을 추가하세요`);
+  if (typeof predicted !== "object" || predicted === null || Array.isArray(predicted)) return say(`the prediction for ${receiver} must be an object of group: count, got ${shortJson(predicted)}`, `${receiver}에 대한 예측은 group: count 형태의 객체여야 합니다. 돌려준 값: ${shortJson(predicted)}`);
   const measured = result.matrix()[receiver] ?? {};
   const wrong: string[] = [];
   for (const g of groups) {
@@ -49,7 +50,7 @@ function compareRow(result: DeliveryResult, receiver: string, predicted: unknown
     const row = result.rows.find((x) => x.receiver === receiver && x.group === g);
     const m = measured[g] ?? 0;
     const slack = row && row.joined && row.rcvbufErrors ? row.rcvbufErrors : 0;
-    if (typeof p !== "number" || p < m || p > m + slack) wrong.push(`${g}: you said ${shortJson(p)}${row ? ` of ${row.sent}` : ""}, the lab says otherwise`);
+    if (typeof p !== "number" || p < m || p > m + slack) wrong.push(say(`${g}: you said ${shortJson(p)}${row ? ` of ${row.sent}` : ""}, the lab says otherwise`, `${g}: 예측 ${shortJson(p)}${row ? `(보낸 ${row.sent}개 중)` : ""}, 실습 환경의 결과와 다릅니다`));
   }
   return wrong.length === 0 || wrong.join("; ");
 }
@@ -65,7 +66,7 @@ function puzzleCases(puzzle: Experiment, perReceiver: boolean): Case[] {
   const timeoutMs = d.deadlineMs + 8000;
   const judgeRows = (receivers: ReceiverSpec[]) => async ([a]: Answer[], ctx: { lab(): Promise<Lab> }) => {
     if (!a.ok) return `predictDelivery(puzzle) ${a.error}`;
-    if (a.value === null || typeof a.value !== "object" || Array.isArray(a.value)) return `predictDelivery must return { receiver: { group: count } }, got ${shortJson(a.value)}`;
+    if (a.value === null || typeof a.value !== "object" || Array.isArray(a.value)) return say(`predictDelivery must return { receiver: { group: count } }, got ${shortJson(a.value)}`, `predictDelivery는 { receiver: { group: count } } 형태의 객체를 돌려주어야 합니다. 돌려준 값: ${shortJson(a.value)}`);
     const result = await measure(await ctx.lab(), puzzle);
     const wrong: string[] = [];
     for (const r of receivers) {
@@ -76,7 +77,7 @@ function puzzleCases(puzzle: Experiment, perReceiver: boolean): Case[] {
   };
   if (!perReceiver) return [{ name: "hidden", calls: [call("predictDelivery", puzzle)], timeoutMs, exclusive: true, judge: judgeRows(puzzle.receivers) }];
   return puzzle.receivers.map((r) => ({
-    name: `what ${receiverName(r)} (joined ${r.group}${r.on ? ` on ${r.on}` : ""}) gets of ${groups.join(" and ")}`,
+    name: say(`what ${receiverName(r)} (joined ${r.group}${r.on ? ` on ${r.on}` : ""}) gets of ${groups.join(" and ")}`, `${receiverName(r)}(${r.on ? `${r.on}에서 ` : ""}${r.group}에 가입)에서 받는 ${groups.join(" 및 ")}의 데이터그램 수`),
     calls: [call("predictDelivery", puzzle)],
     timeoutMs,
     exclusive: true,

@@ -11,6 +11,7 @@ import { Answer, call, Case, expectCase, ExerciseSpec, shortJson } from "../case
 import { anyGroupNumber, between, hiddenPort, pick, privateGroup, shuffle } from "./draw";
 import { encodePackets } from "../encode";
 import { datagram, Frame, query, timed, v2Leave, v2Report, v3Report } from "./igmp-frames";
+import { say } from "../../i18n/lang";
 
 // ---- if-capture: the student's capture plan, run by the checker ----
 
@@ -86,12 +87,12 @@ function planCase(name: string, scenario: CaptureScenario, hint?: string): Case 
       try {
         packets = await runCapturePlan(lab, plan, scenario);
       } catch (err) {
-        return `the capture could not run: ${(err as Error).message.split("\n")[0]}`;
+        return say(`the capture could not run: ${(err as Error).message.split("\n")[0]}`, `캡처를 실행하지 못했습니다: ${(err as Error).message.split("\n")[0]}`);
       }
       const seen = reportAndDatagram(packets, scenario.group);
-      if (seen.report === null && seen.datagram === null) return `the capture (${plan.interfaces.join(", ")}, filter ${JSON.stringify(plan.filter)}) caught neither the report nor the datagram`;
-      if (seen.report === null) return `the capture caught the datagram (on ${seen.datagram}) but not the membership report`;
-      if (seen.datagram === null) return `the capture caught the report (on ${seen.report}) but not the datagram`;
+      if (seen.report === null && seen.datagram === null) return say(`the capture (${plan.interfaces.join(", ")}, filter ${JSON.stringify(plan.filter)}) caught neither the report nor the datagram`, `캡처(${plan.interfaces.join(", ")}, 필터 ${JSON.stringify(plan.filter)})에 멤버십 보고도 데이터그램도 잡히지 않았습니다`);
+      if (seen.report === null) return say(`the capture caught the datagram (on ${seen.datagram}) but not the membership report`, `캡처에 데이터그램(${seen.datagram}에서)은 잡혔지만 멤버십 보고는 잡히지 않았습니다`);
+      if (seen.datagram === null) return say(`the capture caught the report (on ${seen.report}) but not the datagram`, `캡처에 멤버십 보고(${seen.report}에서)는 잡혔지만 데이터그램은 잡히지 않았습니다`);
       return true;
     },
   };
@@ -103,7 +104,7 @@ export const capturePlan: ExerciseSpec = {
   points: 2,
   functions: ["capturePlan"],
   locks: ["interfaceExperiment", "runCapturePlan"],
-  visible: () => [planCase('capturePlan("flatbush", "224.1.1.5", 50001)', { receiver: "flatbush", group: "224.1.1.5", port: 50001 }, "the report and the datagram do not travel on the same interface")],
+  visible: () => [planCase('capturePlan("flatbush", "224.1.1.5", 50001)', { receiver: "flatbush", group: "224.1.1.5", port: 50001 }, say("the report and the datagram do not travel on the same interface", "멤버십 보고와 데이터그램은 같은 인터페이스로 다니지 않습니다"))],
   hidden: (rand) => [planCase("hidden", { receiver: pick(rand, ["eastny", "bushwick"]), group: privateGroup(rand), port: hiddenPort(rand) })],
 };
 
@@ -129,10 +130,10 @@ export const whereTheyWent: ExerciseSpec = {
   locks: ["reportAndDatagram"],
   visible: () => [
     whereCase(
-      "flatbush's INADDR_ANY join, captured on eth0 and eth1",
+      say("flatbush's INADDR_ANY join, captured on eth0 and eth1", "flatbush의 INADDR_ANY 가입, eth0과 eth1에서 캡처"),
       timed([v3Report(FLATBUSH, [{ type: "CHANGE_TO_EXCLUDE_MODE", group: "224.1.1.5" }], "eth0"), v3Report(FLATBUSH, [{ type: "CHANGE_TO_EXCLUDE_MODE", group: "224.1.1.5" }], "eth0"), datagram(MIDWOOD, "224.1.1.5", 50001, "eth1"), v3Report(FLATBUSH, [{ type: "CHANGE_TO_INCLUDE_MODE", group: "224.1.1.5" }], "eth0")]),
     ),
-    whereCase("a capture where they swap interfaces", timed([datagram(MIDWOOD, "224.1.1.5", 50001, "eth0"), v3Report(FLATBUSH, [{ type: "CHANGE_TO_EXCLUDE_MODE", group: "224.1.1.5" }], "eth1")]), "224.1.1.5", "read p.iface of the packets you find"),
+    whereCase(say("a capture where they swap interfaces", "둘의 인터페이스가 서로 바뀐 캡처"), timed([datagram(MIDWOOD, "224.1.1.5", 50001, "eth0"), v3Report(FLATBUSH, [{ type: "CHANGE_TO_EXCLUDE_MODE", group: "224.1.1.5" }], "eth1")]), "224.1.1.5", say("read p.iface of the packets you find", "찾은 패킷의 p.iface를 읽으세요")),
   ],
   hidden: (rand) => {
     const ifs = ["eth0", "eth1", "eth2"];
@@ -171,7 +172,7 @@ function kernelRuleCase(name: string, extra: string[], group: string, hint?: str
       const lab = await ctx.lab();
       const host = lab.host("flatbush");
       const kernel = await withRoutes(host, extra, () => kernelJoinInterface(host, group));
-      return a.value === kernel || `you said ${shortJson(a.value)}, the kernel joined on ${kernel}`;
+      return a.value === kernel || say(`you said ${shortJson(a.value)}, the kernel joined on ${kernel}`, `여러분의 답은 ${shortJson(a.value)}이지만, 커널은 ${kernel}에서 가입했습니다`);
     },
   };
 }
@@ -188,9 +189,9 @@ export const joinInterface: ExerciseSpec = {
   functions: ["joinInterface"],
   locks: ["longestMatch", "kernelJoinInterface"],
   visible: () => [
-    kernelRuleCase("the lecture's routes, group 224.1.1.5", [], "224.1.1.5"),
-    kernelRuleCase("with 224.0.0.0/4 routed to eth1, group 224.1.1.5", ["224.0.0.0/4 dev eth1"], "224.1.1.5", "the most specific route that holds the group wins"),
-    kernelRuleCase("with 224.0.0.0/4 to eth1 and 224.1.1.0/24 to eth0, group 224.1.1.5", ["224.0.0.0/4 dev eth1", "224.1.1.0/24 dev eth0"], "224.1.1.5", "longest prefix first: /24 beats /4 beats /0"),
+    kernelRuleCase(say("the lecture's routes, group 224.1.1.5", "강의의 경로, 그룹 224.1.1.5"), [], "224.1.1.5"),
+    kernelRuleCase(say("with 224.0.0.0/4 routed to eth1, group 224.1.1.5", "224.0.0.0/4를 eth1로 보내는 경로 추가, 그룹 224.1.1.5"), ["224.0.0.0/4 dev eth1"], "224.1.1.5", say("the most specific route that holds the group wins", "그룹을 포함하는 경로 중 가장 구체적인 경로가 선택됩니다")),
+    kernelRuleCase(say("with 224.0.0.0/4 to eth1 and 224.1.1.0/24 to eth0, group 224.1.1.5", "224.0.0.0/4는 eth1로, 224.1.1.0/24는 eth0으로, 그룹 224.1.1.5"), ["224.0.0.0/4 dev eth1", "224.1.1.0/24 dev eth0"], "224.1.1.5", say("longest prefix first: /24 beats /4 beats /0", "가장 긴 프리픽스가 우선입니다: /24가 /4보다, /4가 /0보다 우선합니다")),
   ],
   hidden: (rand) =>
     [0, 1, 2].map(() => {
@@ -223,16 +224,16 @@ function fixCase(name: string, receiver: string, group: string, extra: string[],
     exclusive: true,
     judge: async ([a]: Answer[], ctx) => {
       if (!a.ok) return `fixFor(routes, ${JSON.stringify(group)}) ${a.error}`;
-      if (typeof a.value !== "string" || !/^[0-9./]+ dev [A-Za-z0-9_.-]{1,15}$/.test(a.value)) return `fixFor must return a route such as "10.0.0.0/8 dev eth0", got ${shortJson(a.value)}`;
+      if (typeof a.value !== "string" || !/^[0-9./]+ dev [A-Za-z0-9_.-]{1,15}$/.test(a.value)) return say(`fixFor must return a route such as "10.0.0.0/8 dev eth0", got ${shortJson(a.value)}`, `fixFor는 "10.0.0.0/8 dev eth0" 같은 경로를 돌려주어야 합니다. 돌려준 값: ${shortJson(a.value)}`);
       const lab = await ctx.lab();
       const host = lab.host(receiver);
       let got: string[];
       try {
         got = await withRoutes(host, [...extra, a.value], async () => (await interfaceExperiment({ lab, receiver, group, on: "any" })).received.datagrams.map((d) => d.message));
       } catch (err) {
-        return `the route ${JSON.stringify(a.value)} could not be used: ${(err as Error).message.split("\n")[0]}`;
+        return say(`the route ${JSON.stringify(a.value)} could not be used: ${(err as Error).message.split("\n")[0]}`, `${JSON.stringify(a.value)} 경로를 적용하지 못했습니다: ${(err as Error).message.split("\n")[0]}`);
       }
-      return got.includes("Hello, World!") || `with ${JSON.stringify(a.value)} added, ${receiver}'s INADDR_ANY receiver of ${group} still got nothing`;
+      return got.includes("Hello, World!") || say(`with ${JSON.stringify(a.value)} added, ${receiver}'s INADDR_ANY receiver of ${group} still got nothing`, `${JSON.stringify(a.value)} 경로를 추가해도 ${receiver}에서 INADDR_ANY로 ${group}에 가입한 수신자는 여전히 아무것도 받지 못했습니다`);
     },
   };
 }
@@ -244,8 +245,8 @@ export const fixFor: ExerciseSpec = {
   functions: ["fixFor"],
   locks: [],
   visible: () => [
-    fixCase("flatbush's own routes, group 224.1.1.5", "flatbush", "224.1.1.5", [], "where does the kernel look when the join names no interface?"),
-    fixCase("flatbush with 224.0.0.0/8 routed to eth0, group 224.1.1.5", "flatbush", "224.1.1.5", ["224.0.0.0/8 dev eth0"], "your route must win over every route that holds the group (exercise 3)"),
+    fixCase(say("flatbush's own routes, group 224.1.1.5", "flatbush 자신의 경로, 그룹 224.1.1.5"), "flatbush", "224.1.1.5", [], say("where does the kernel look when the join names no interface?", "가입할 때 인터페이스를 지정하지 않으면 커널은 어디를 볼까요?")),
+    fixCase(say("flatbush with 224.0.0.0/8 routed to eth0, group 224.1.1.5", "224.0.0.0/8을 eth0으로 보내는 경로가 있는 flatbush, 그룹 224.1.1.5"), "flatbush", "224.1.1.5", ["224.0.0.0/8 dev eth0"], say("your route must win over every route that holds the group (exercise 3)", "여러분의 경로가 그룹을 포함하는 모든 경로보다 우선해야 합니다(연습 문제 3)")),
   ],
   hidden: (rand) => {
     const group = privateGroup(rand);

@@ -5,6 +5,7 @@ import { call, Case, expectCase, ExerciseSpec } from "../case";
 import { anyGroup, between, hostOnlyAddress, pick, shuffle } from "./draw";
 import { encodePackets } from "../encode";
 import { Frame, query, randomRecordType, timed, v1Report, v2Leave, v2Report, v3Report } from "./igmp-frames";
+import { say } from "../../i18n/lang";
 
 function joinsCase(name: string, frames: Frame[], hint?: string): Case {
   const expected = joinedPairs(frames.map((f) => dissect(f.bytes, { iface: f.iface, time: f.time })));
@@ -32,25 +33,25 @@ export const whoJoined: ExerciseSpec = {
   functions: ["whoJoined"],
   locks: ["joinedPairs", "memberships"],
   visible: () => [
-    joinsCase("the lecture's three receivers, as bushwick's sniffer sees them", lectureCapture(), "three hosts each join one group, reported twice, then leave"),
+    joinsCase(say("the lecture's three receivers, as bushwick's sniffer sees them", "강의의 수신자 셋, bushwick의 스니퍼가 본 그대로"), lectureCapture(), say("three hosts each join one group, reported twice, then leave", "세 호스트가 각각 그룹 하나에 가입하고(보고는 두 번씩), 그다음 탈퇴합니다")),
     joinsCase(
-      "v2 report, v2 leave, a v3 join and a v3 leave, a query",
+      say("v2 report, v2 leave, a v3 join and a v3 leave, a query", "v2 보고, v2 탈퇴, v3 가입과 v3 탈퇴, 질의(query)"),
       timed([
         v2Report("192.168.56.101", "239.1.1.1"),
         v2Leave("192.168.56.105", "239.2.2.2"),
         v3Report("192.168.56.104", [{ type: "CHANGE_TO_EXCLUDE_MODE", group: "232.1.1.1" }, { type: "CHANGE_TO_INCLUDE_MODE", group: "239.9.9.9" }]),
         query(),
       ]),
-      "a leave and a query are no joins",
+      say("a leave and a query are no joins", "탈퇴와 질의는 가입이 아닙니다"),
     ),
     joinsCase(
-      "source-specific records: ALLOW_NEW_SOURCES, BLOCK_OLD_SOURCES, MODE_IS_INCLUDE with and without sources",
+      say("source-specific records: ALLOW_NEW_SOURCES, BLOCK_OLD_SOURCES, MODE_IS_INCLUDE with and without sources", "소스 지정 레코드: ALLOW_NEW_SOURCES, BLOCK_OLD_SOURCES, 소스가 있는 MODE_IS_INCLUDE와 없는 MODE_IS_INCLUDE"),
       timed([
         v3Report("192.168.56.101", [{ type: "ALLOW_NEW_SOURCES", group: "232.1.1.1", sources: ["192.168.56.103"] }]),
         v3Report("192.168.56.104", [{ type: "BLOCK_OLD_SOURCES", group: "232.2.2.2", sources: ["192.168.56.103"] }, { type: "MODE_IS_INCLUDE", group: "232.3.3.3", sources: ["192.168.56.103"] }]),
         v3Report("192.168.56.105", [{ type: "MODE_IS_INCLUDE", group: "239.4.4.4" }, { type: "MODE_IS_EXCLUDE", group: "239.5.5.5" }]),
       ]),
-      "BLOCK_OLD_SOURCES is a leave; INCLUDE with sources is a join",
+      say("BLOCK_OLD_SOURCES is a leave; INCLUDE with sources is a join", "BLOCK_OLD_SOURCES는 탈퇴이고, 소스가 있는 INCLUDE는 가입입니다"),
     ),
   ],
   hidden: (rand) => {

@@ -11,6 +11,7 @@ import { socketsOpenedFrom, watchCall, Watched } from "../../capture/watch";
 import type { Lab } from "../../lab/lab";
 import { Answer, Case, CaseContext, ExerciseSpec, shortJson, sourceOf } from "../case";
 import { between, hiddenPort, pick, privateGroup } from "./draw";
+import { say } from "../../i18n/lang";
 
 const HOSTS = ["eastny", "midwood", "flatbush", "bushwick"];
 /** Longest a program may take beyond its own wait: the Node process in the host starting. */
@@ -23,7 +24,7 @@ function addressOf(lab: Lab, host: string, iface: string): string {
   return f.address;
 }
 
-const stillOpen = (n: number, advice: string) => `${n} socket${n === 1 ? " was" : "s were"} still open after it finished: ${advice}`;
+const stillOpen = (n: number, advice: string) => say(`${n} socket${n === 1 ? " was" : "s were"} still open after it finished: ${advice}`, `끝난 뒤에도 소켓 ${n}개가 열려 있었습니다: ${advice}`);
 
 function payloadText(p: Packet): string | undefined {
   const raw = p.layer("Raw");
@@ -43,7 +44,7 @@ interface SendScenario {
 }
 
 function sendCase(name: string, s: SendScenario, hint?: string): Case {
-  const shown = (from: string) => `sendTo(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(s.message)}, { from: ${JSON.stringify(from)}, ttl: ${s.ttl} }) in ${s.host}`;
+  const shown = (from: string) => say(`sendTo(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(s.message)}, { from: ${JSON.stringify(from)}, ttl: ${s.ttl} }) in ${s.host}`, `${s.host}에서 실행한 sendTo(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(s.message)}, { from: ${JSON.stringify(from)}, ttl: ${s.ttl} })`);
   return {
     name,
     calls: [sourceOf("sendTo", s.host, s.group, s.port, s.message, s.iface, s.ttl)],
@@ -61,20 +62,20 @@ function sendCase(name: string, s: SendScenario, hint?: string): Case {
           filter: `udp and dst host ${s.group} and dst port ${s.port}`, signal: ctx.signal,
         });
       } catch (err) {
-        return `${shown(from)} failed: ${(err as Error).message}`;
+        return say(`${shown(from)} failed: ${(err as Error).message}`, `${shown(from)}: 실행에 실패했습니다: ${(err as Error).message}`);
       }
       const packets = watched.packets.filter((p) => payloadText(p) === s.message);
       const what = shown(from);
-      if (packets.length === 0) return `${what}: no datagram with that message to ${s.group}:${s.port} left ${s.host}`;
-      if (packets.length > 1) return `${what}: ${packets.length} datagrams left ${s.host}; one send, one datagram`;
+      if (packets.length === 0) return say(`${what}: no datagram with that message to ${s.group}:${s.port} left ${s.host}`, `${what}: ${s.host}에서 그 메시지를 담아 ${s.group}:${s.port}에 보낸 데이터그램이 나가지 않았습니다`);
+      if (packets.length > 1) return say(`${what}: ${packets.length} datagrams left ${s.host}; one send, one datagram`, `${what}: ${s.host}에서 데이터그램 ${packets.length}개가 나갔습니다. 한 번 보내면 데이터그램은 하나여야 합니다`);
       const p = packets[0];
       const ip = p.layer("IP")!;
       const wrong: string[] = [];
-      if (p.iface !== s.iface) wrong.push(`it left by ${p.iface}, but ${from} is ${s.iface}'s address (the outgoing interface is IP_MULTICAST_IF)`);
-      if (formatIPv4(ip.num("src")) !== from) wrong.push(`its source address was ${formatIPv4(ip.num("src"))}, not ${from}`);
-      if (ip.num("ttl") !== s.ttl) wrong.push(`its TTL on the wire was ${ip.num("ttl")}, asked for ${s.ttl}`);
+      if (p.iface !== s.iface) wrong.push(say(`it left by ${p.iface}, but ${from} is ${s.iface}'s address (the outgoing interface is IP_MULTICAST_IF)`, `데이터그램이 ${p.iface} 인터페이스로 나갔지만, ${s.iface}의 주소가 ${from}입니다(나가는 인터페이스는 IP_MULTICAST_IF가 정합니다)`));
+      if (formatIPv4(ip.num("src")) !== from) wrong.push(say(`its source address was ${formatIPv4(ip.num("src"))}, not ${from}`, `출발지 주소가 ${formatIPv4(ip.num("src"))}입니다(기대한 주소: ${from})`));
+      if (ip.num("ttl") !== s.ttl) wrong.push(say(`its TTL on the wire was ${ip.num("ttl")}, asked for ${s.ttl}`, `네트워크로 나간 TTL이 ${ip.num("ttl")}입니다(요청한 값: ${s.ttl})`));
       const open = watched.leftOpen;
-      if (open > 0) wrong.push(stillOpen(open, "close the socket"));
+      if (open > 0) wrong.push(stillOpen(open, say("close the socket", "소켓을 닫으세요")));
       return wrong.length === 0 || `${what}: ${wrong.join("; ")}`;
     },
   };
@@ -90,9 +91,9 @@ export const sendTo: ExerciseSpec = {
   // Nothing to lock: in a lab host the function sees dgram and no course module.
   locks: [],
   visible: () => [
-    sendCase("the lecture's send: midwood, 224.1.1.5:50001, from 192.168.56.103, TTL 1", { host: "midwood", group: "224.1.1.5", port: 50001, message: "Hello, World!", iface: "eth1", ttl: 1 }, "set the outgoing interface with socket.setMulticastInterface(from)"),
-    sendCase("TTL 4 from eastny's host-only address", { host: "eastny", group: "239.1.2.3", port: 50131, message: "four hops", iface: "eth1", ttl: 4 }, "socket.setMulticastTTL(ttl), once the socket is bound"),
-    sendCase("out of flatbush's NAT interface, TTL 2", { host: "flatbush", group: "234.3.2.1", port: 50132, message: "by the NAT link", iface: "eth0", ttl: 2 }),
+    sendCase(say("the lecture's send: midwood, 224.1.1.5:50001, from 192.168.56.103, TTL 1", "강의의 송신: midwood, 224.1.1.5:50001, 출발지 192.168.56.103, TTL 1"), { host: "midwood", group: "224.1.1.5", port: 50001, message: "Hello, World!", iface: "eth1", ttl: 1 }, say("set the outgoing interface with socket.setMulticastInterface(from)", "socket.setMulticastInterface(from)으로 나가는 인터페이스를 정하세요")),
+    sendCase(say("TTL 4 from eastny's host-only address", "eastny의 호스트 전용(host-only) 주소에서 TTL 4로 송신"), { host: "eastny", group: "239.1.2.3", port: 50131, message: "four hops", iface: "eth1", ttl: 4 }, say("socket.setMulticastTTL(ttl), once the socket is bound", "socket.setMulticastTTL(ttl)은 소켓을 바인드한 뒤에 호출하세요")),
+    sendCase(say("out of flatbush's NAT interface, TTL 2", "flatbush의 NAT 인터페이스로 송신, TTL 2"), { host: "flatbush", group: "234.3.2.1", port: 50132, message: "by the NAT link", iface: "eth0", ttl: 2 }),
   ],
   hidden: (rand) => [
     { host: pick(rand, HOSTS), group: privateGroup(rand), port: hiddenPort(rand), message: word(rand), iface: "eth1" as const, ttl: between(rand, 2, 64) },
@@ -127,7 +128,7 @@ function receiveCase(name: string, s: ReceiveScenario, hint?: string): Case {
       const lab = await ctx.lab();
       const host = lab.host(s.host);
       const on = addressOf(lab, s.host, s.iface);
-      const what = `receiveOne(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(on)}, ${s.timeoutMs}) in ${s.host}`;
+      const what = say(`receiveOne(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(on)}, ${s.timeoutMs}) in ${s.host}`, `${s.host}에서 실행한 receiveOne(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(on)}, ${s.timeoutMs})`);
       const opened = await socketsOpenedFrom(host);
       let open = 0;
       let got: { value: unknown; ms: number };
@@ -150,17 +151,17 @@ function receiveCase(name: string, s: ReceiveScenario, hint?: string): Case {
           calling.cancel();
         }
       } catch (err) {
-        return `${what} failed: ${(err as Error).message}`;
+        return say(`${what} failed: ${(err as Error).message}`, `${what}: 실행에 실패했습니다: ${(err as Error).message}`);
       }
       const wrong: string[] = [];
       if (got.value !== expected) {
-        if (expected === null && s.message !== undefined) wrong.push(`it resolved with ${shortJson(got.value)}, but joined on ${on} (${s.iface}) it should hear nothing of a datagram that arrives on eth1: resolve with null`);
-        else if (expected === null) wrong.push(`nothing was sent, yet it resolved with ${shortJson(got.value)}: resolve with null when the time is up`);
-        else wrong.push(`it resolved with ${shortJson(got.value)}; midwood sent ${JSON.stringify(expected)}`);
+        if (expected === null && s.message !== undefined) wrong.push(say(`it resolved with ${shortJson(got.value)}, but joined on ${on} (${s.iface}) it should hear nothing of a datagram that arrives on eth1: resolve with null`, `결과가 ${shortJson(got.value)}입니다. 하지만 ${on}(${s.iface})에서 가입했으므로 eth1로 도착하는 데이터그램은 받지 못해야 합니다: null로 resolve하세요`));
+        else if (expected === null) wrong.push(say(`nothing was sent, yet it resolved with ${shortJson(got.value)}: resolve with null when the time is up`, `아무것도 보내지 않았는데 결과가 ${shortJson(got.value)}입니다: 시간이 다 되면 null로 resolve하세요`));
+        else wrong.push(say(`it resolved with ${shortJson(got.value)}; midwood sent ${JSON.stringify(expected)}`, `결과가 ${shortJson(got.value)}입니다. midwood가 보낸 것은 ${JSON.stringify(expected)}입니다`));
       }
-      if (expected === null && got.ms > s.timeoutMs + 500) wrong.push(`it took ${Math.round(got.ms)} ms to give up, asked to wait ${s.timeoutMs} ms`);
-      if (expected === null && got.ms < s.timeoutMs - 50) wrong.push(`it gave up after ${Math.round(got.ms)} ms, asked to wait ${s.timeoutMs} ms`);
-      if (open > 0) wrong.push(stillOpen(open, "close the socket on every path"));
+      if (expected === null && got.ms > s.timeoutMs + 500) wrong.push(say(`it took ${Math.round(got.ms)} ms to give up, asked to wait ${s.timeoutMs} ms`, `포기하기까지 ${Math.round(got.ms)} ms가 걸렸습니다. 기다리라고 한 시간은 ${s.timeoutMs} ms입니다`));
+      if (expected === null && got.ms < s.timeoutMs - 50) wrong.push(say(`it gave up after ${Math.round(got.ms)} ms, asked to wait ${s.timeoutMs} ms`, `${Math.round(got.ms)} ms 만에 포기했습니다. 기다리라고 한 시간은 ${s.timeoutMs} ms입니다`));
+      if (open > 0) wrong.push(stillOpen(open, say("close the socket on every path", "모든 경로에서 소켓을 닫으세요")));
       return wrong.length === 0 || `${what}: ${wrong.join("; ")}`;
     },
   };
@@ -173,9 +174,9 @@ export const receiveOne: ExerciseSpec = {
   functions: ["receiveOne"],
   locks: [],
   visible: () => [
-    receiveCase("flatbush joined on 192.168.56.104 gets midwood's datagram", { host: "flatbush", group: "224.1.1.5", port: 50001, iface: "eth1", timeoutMs: 3000, message: "Hello, World!" }, "bind to the port, then socket.addMembership(group, on)"),
-    receiveCase("joined on the NAT interface, it hears nothing and says null", { host: "eastny", group: "224.1.1.5", port: 50141, iface: "eth0", timeoutMs: 800, message: "not for eth0" }, "join on the interface you were given, not on any"),
-    receiveCase("nothing sent: null after 500 ms, socket closed", { host: "bushwick", group: "234.3.2.1", port: 50142, iface: "eth1", timeoutMs: 500 }, "a timer that resolves null, and close the socket in finally"),
+    receiveCase(say("flatbush joined on 192.168.56.104 gets midwood's datagram", "192.168.56.104에서 가입한 flatbush는 midwood의 데이터그램을 받습니다"), { host: "flatbush", group: "224.1.1.5", port: 50001, iface: "eth1", timeoutMs: 3000, message: "Hello, World!" }, say("bind to the port, then socket.addMembership(group, on)", "포트에 바인드한 다음 socket.addMembership(group, on)을 호출하세요")),
+    receiveCase(say("joined on the NAT interface, it hears nothing and says null", "NAT 인터페이스에서 가입하면 아무것도 받지 못하고 null을 돌려줍니다"), { host: "eastny", group: "224.1.1.5", port: 50141, iface: "eth0", timeoutMs: 800, message: "not for eth0" }, say("join on the interface you were given, not on any", "any가 아니라 주어진 인터페이스에서 가입하세요")),
+    receiveCase(say("nothing sent: null after 500 ms, socket closed", "아무것도 보내지 않음: 500 ms 뒤 null, 소켓은 닫힘"), { host: "bushwick", group: "234.3.2.1", port: 50142, iface: "eth1", timeoutMs: 500 }, say("a timer that resolves null, and close the socket in finally", "null로 resolve하는 타이머를 두고, finally에서 소켓을 닫으세요")),
   ],
   hidden: (rand) => [
     { host: pick(rand, ["eastny", "flatbush", "bushwick"]), group: privateGroup(rand), port: hiddenPort(rand), iface: "eth1" as const, timeoutMs: 2500, message: word(rand) },
