@@ -23,8 +23,8 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 const TAMPERED = join(ROOT, "test", "tampered");
 
-function submit(name: string, course: string, answers?: Map<string, string>): string {
-  const nb = readNotebook(join(NOTEBOOKS, `${course}.ipynb`));
+function submit(name: string, course: string, answers?: Map<string, string>, edition = NOTEBOOKS): string {
+  const nb = readNotebook(join(edition, `${course}.ipynb`));
   const path = join(subs, `${name}.ipynb`);
   writeNotebook(path, answers ? withAnswers(nb, answers) : nb);
   return path;
@@ -52,6 +52,9 @@ before(() => {
     submit("stubs", "01-addresses"),
     // Matched to its notebook by grade_ids, whatever its name says.
     submit("05-hard-codes", "01-addresses", readSolutions(join(TAMPERED, "01-hard-codes.txt"))),
+    // Handed out in Korean (notebooks/ko/): graded by the same checks, its verdicts in Korean.
+    submit("right-ko", "01-addresses", readSolutions(join(ROOT, "test", "solutions", "01-addresses.txt")), join(NOTEBOOKS, "ko")),
+    submit("hard-codes-ko", "01-addresses", readSolutions(join(TAMPERED, "01-hard-codes.txt")), join(NOTEBOOKS, "ko")),
   ];
   for (const f of readdirSync(TAMPERED).filter((f) => f.endsWith(".txt") && f !== "01-hard-codes.txt")) {
     files.push(submit(f.replace(/\.txt$/, ""), f.slice(0, 2) === "02" ? "02-send-receive" : "01-addresses", readSolutions(join(TAMPERED, f))));
@@ -89,6 +92,17 @@ test("right answers get every point, the stubs none, with no flags", () => {
   assert.deepEqual(scores("right"), { "addr-incidr": 3, "addr-mac": 2, "addr-collide": 2 }, why("right"));
   assert.deepEqual(grades.get("right")!.flags, []);
   assert.deepEqual(scores("stubs"), { "addr-incidr": 0, "addr-mac": 0, "addr-collide": 0 }, why("stubs"));
+});
+
+test("a submission of the Korean edition gets the same points from the same checks, its verdicts in Korean", () => {
+  assert.equal(grades.get("right-ko")!.notebook, "01-addresses");
+  assert.deepEqual(scores("right-ko"), scores("right"), why("right-ko"));
+  assert.deepEqual(scores("hard-codes-ko"), scores("05-hard-codes"), why("hard-codes-ko"));
+  assert.deepEqual(grades.get("right-ko")!.flags, []);
+  const cases = grades.get("hard-codes-ko")!.exercises.flatMap((e) => e.cases);
+  const hidden = cases.filter((c) => c.hidden);
+  assert.ok(hidden.length >= 8 && hidden.every((c) => /^숨겨진 검사 \d+$/.test(c.name)), why("hard-codes-ko"));
+  assert.ok(cases.filter((c) => !c.ok).every((c) => /[\uac00-\ud7a3]/.test(c.detail)), `every failing case says why in Korean:\n${why("hard-codes-ko")}`);
 });
 
 test("hard-coding the visible cases earns only their half of the points, and the hidden cases stay hidden", () => {
