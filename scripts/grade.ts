@@ -10,7 +10,7 @@
 // gets the kernel killed at the limit; the notebook is then run again with
 // that answer left as the stub, so the other exercises are still scored.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { CaseVerdict, roundPoints } from "../src/homework/case";
@@ -20,7 +20,7 @@ import { seedFrom } from "../src/util/random";
 import { changesIn, copyCourse } from "./course-copy";
 import { answersOf, Exercise, exercisesOf, withAnswers } from "./exercises";
 import { feedbackHtml } from "./feedback";
-import { NOTEBOOKS } from "./jupyter";
+import { courseNotebooks, NOTEBOOKS } from "./jupyter";
 import { isLang, Lang, LANGS } from "../src/i18n/lang";
 import { cellSource, Notebook, readNotebook, RunResult, runNotebook, stopRuns, writeNotebook } from "./notebook";
 
@@ -92,12 +92,9 @@ export class GraderResources {
 export function loadCourse(dir: string): CourseNotebook[] {
   const read = (folder: string, f: string): CourseNotebook => {
     const nb = readNotebook(join(folder, f));
-    const lang = (nb.metadata.mcast_lab as { lang?: unknown } | undefined)?.lang;
-    return { name: basename(f, ".ipynb"), path: join(folder, f), nb, exercises: exercisesOf(nb, f), lang: isLang(lang) ? lang : "en", editions: new Map() };
+    return { name: basename(f, ".ipynb"), path: join(folder, f), nb, exercises: exercisesOf(nb, f), lang: langOf(nb) ?? "en", editions: new Map() };
   };
-  const course = readdirSync(dir)
-    .filter((f) => f.endsWith(".ipynb"))
-    .sort()
+  const course = courseNotebooks(dir)
     .map((f) => read(dir, f))
     .filter((c) => c.exercises.length > 0);
   // A submission of an edition is run in that edition, so its verdicts read in its language; the grade_ids are the English ones.
@@ -109,10 +106,16 @@ export function loadCourse(dir: string): CourseNotebook[] {
   return course;
 }
 
+/** The language of a notebook's edition, as npm run editions records it in its metadata (mcast_lab.lang); none in the English ones. */
+function langOf(nb: Notebook): Lang | undefined {
+  const lang = (nb.metadata?.mcast_lab as { lang?: unknown } | undefined)?.lang;
+  return isLang(lang) ? lang : undefined;
+}
+
 /** The edition a submission was handed out in (its notebook metadata says), when the course has it; else the English one. */
 function editionFor(course: CourseNotebook, submission: Notebook): CourseNotebook {
-  const lang = (submission.metadata?.mcast_lab as { lang?: unknown } | undefined)?.lang;
-  return (isLang(lang) && course.editions.get(lang)) || course;
+  const lang = langOf(submission);
+  return (lang && course.editions.get(lang)) || course;
 }
 
 function gradeIds(nb: Notebook): Set<string> {

@@ -7,9 +7,9 @@ import { join, resolve } from "node:path";
 export const ROOT = resolve(__dirname, "..", "..");
 export const NOTEBOOKS = join(ROOT, "notebooks");
 
-/** The course's notebooks, by file name, in their order (00-start-here first). */
-export function courseNotebooks(): string[] {
-  return readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+/** The course's notebooks (or an edition's, in its folder), by file name, in their order (00-start-here first). */
+export function courseNotebooks(dir = NOTEBOOKS): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
 }
 /** Holds kernels/tslab/kernel.json; put first on JUPYTER_PATH. */
 export const JUPYTER_DATA = join(ROOT, ".jupyter");

@@ -11,14 +11,14 @@
 // live result (each cell's mc.claim): no "this run differs" note may appear,
 // in either language.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { spawn, ChildProcess } from "node:child_process";
 
 import { Exercise, exercisesOf, readSolutions, STUB_MARK, withAnswers } from "../scripts/exercises";
-import { ROOT } from "../scripts/jupyter";
+import { courseNotebooks, ROOT } from "../scripts/jupyter";
 import { cellSource, Notebook, outputText, readNotebook, RunResult, runNotebook, sourceLines, writeNotebook } from "../scripts/notebook";
 import { runProblems } from "../scripts/notebook-check";
 import { nbgraderScore } from "../scripts/nbgrader-rule";
@@ -43,7 +43,7 @@ export interface EditionSuite {
 }
 
 export function editionSuite(suite: EditionSuite): void {
-  const notebooks = readdirSync(suite.dir).filter((f) => f.endsWith(".ipynb")).sort();
+  const notebooks = courseNotebooks(suite.dir);
   const work = mkdtempSync(join(tmpdir(), "mcast-solved-"));
   after(() => rmSync(work, { recursive: true, force: true }));
 

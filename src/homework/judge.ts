@@ -37,8 +37,11 @@ export class Judge {
   private next = 1;
   private running: Promise<void> = Promise.resolve();
   private sockets = new Set<Socket>();
+  /** The language the verdicts are written in. */
+  private readonly lang: Lang;
 
   constructor(readonly path: string, private options: JudgeOptions) {
+    this.lang = options.lang ?? "en";
     this.server = createServer((socket) => this.onConnection(socket));
   }
 
@@ -113,7 +116,7 @@ export class Judge {
     const earlier = this.verdicts.get(id);
     if (earlier) {
       this.flag(`the check of ${id} was asked for twice: the first verdict counts`);
-      writeLine(socket, { type: "verdict", id, lines: withLang(this.options.lang ?? "en", () => verdictLines(earlier)), earned: earlier.earned });
+      writeLine(socket, { type: "verdict", id, lines: withLang(this.lang, () => verdictLines(earlier)), earned: earlier.earned });
       return;
     }
     const caller = (c: Call, timeoutMs: number) =>
@@ -130,9 +133,8 @@ export class Judge {
         });
         writeLine(socket, { type: "call", n, fn: c.fn, args: c.source ? [] : c.args, source: c.source === true, timeoutMs, exercise: id, locks: spec.locks } satisfies GraderMessage);
       });
-    const lang = this.options.lang ?? "en";
-    const verdict = await withLang(lang, () => evaluate(spec, caller, { hiddenSeed: exerciseSeed(this.options.seed, id), lab: this.options.lab, exclusive: this.options.exclusive }));
+    const verdict = await withLang(this.lang, () => evaluate(spec, caller, { hiddenSeed: exerciseSeed(this.options.seed, id), lab: this.options.lab, exclusive: this.options.exclusive }));
     this.verdicts.set(id, verdict);
-    writeLine(socket, { type: "verdict", id, lines: withLang(lang, () => verdictLines(verdict)), earned: verdict.earned });
+    writeLine(socket, { type: "verdict", id, lines: withLang(this.lang, () => verdictLines(verdict)), earned: verdict.earned });
   }
 }
