@@ -5,13 +5,15 @@
 #   bash scripts/setup.sh          what a student needs (Jupyter, tcpdump)
 #   bash scripts/setup.sh --dev    also what the tests use (nbclient; scapy
 #                                  and tshark, the dissector's oracles; chromium
-#                                  and jupyterlab-server for the browser test)
+#                                  and jupyterlab-server for the browser test;
+#                                  fonts-nanum, so that its screenshots of
+#                                  the Korean pages show Hangul, not boxes)
 #   bash scripts/setup.sh --bench  also the benchmarks' peers (iperf2, Mininet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 course_pkgs=(jupyter-notebook python3-jupyterlab-server python3-jupyter-server python3-terminado tcpdump iproute2 util-linux procps python3)
-dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark chromium python3-jupyterlab-server python3-jupyter-server)
+dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark chromium fonts-nanum python3-jupyterlab-server python3-jupyter-server)
 bench_pkgs=(iperf mininet bridge-utils)
 
 pkgs=("${course_pkgs[@]}")

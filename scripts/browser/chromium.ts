@@ -45,6 +45,7 @@ export interface Page {
   keyboard: { press(key: string): Promise<void>; insertText(text: string): Promise<void> };
   on(event: "console", listener: (message: { type(): string; text(): string }) => void): void;
   on(event: "pageerror", listener: (error: Error) => void): void;
+  on(event: "request", listener: (request: { url(): string }) => void): void;
   on(event: "response", listener: (response: { status(): number; url(): string; request(): { method(): string } }) => void): void;
   close(): Promise<void>;
   setDefaultTimeout(ms: number): void;
