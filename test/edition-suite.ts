@@ -1,15 +1,18 @@
 // The notebook tests of one edition of the course (notebooks.test.ts for the
-// English notebooks, notebooks-ko.test.ts for the Korean ones): every notebook,
-// executed headless through the real tslab kernel, the way a student runs it
-// top to bottom. Notebooks with exercises run again, and every check cell is
-// scored by nbgrader's own rule (an error or stderr is 0, a number as the
-// cell's result is that many points): as shipped (every stub scores 0), with
-// the solutions from test/solutions/ put in (full points), and, for the
-// English edition, with every answer cell broken so it does not compile (0),
-// so a check that cannot fail, or cannot pass, or that nbgrader would read
-// otherwise, is caught. Every run also checks what the prose says beside a
-// live result (each cell's mc.claim): no "this run differs" note may appear,
-// in either language.
+// English notebooks, notebooks-ko.test.ts for the Korean ones): every notebook
+// is committed clean, and notebooks with exercises run headless through the
+// real tslab kernel, the way a student runs them top to bottom, with every
+// check cell scored by nbgrader's own rule (an error or stderr is 0, a number
+// as the cell's result is that many points): with the solutions from
+// test/solutions/ put in (full points), and, for the English edition, with
+// every answer cell broken so it does not compile (0), so a check that cannot
+// pass, or that nbgrader would read otherwise, is caught. Every run also
+// checks what the prose says beside a live result (each cell's mc.claim): no
+// "this run differs" note may appear, in either language.
+//
+// The run of each notebook as shipped (every stub scores 0 and says not yet)
+// is the site's build, checked in site.test.ts: once, not twice, since the
+// site shows exactly that run.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,15 +25,12 @@ import { courseNotebooks, ROOT } from "../scripts/jupyter";
 import { cellSource, Notebook, outputText, readNotebook, RunResult, runNotebook, sourceLines, writeNotebook } from "../scripts/notebook";
 import { runProblems } from "../scripts/notebook-check";
 import { nbgraderScore } from "../scripts/nbgrader-rule";
-import { exerciseSpec } from "../src/homework/exercises/index";
 import { CLAIM_NOTES } from "../src/notebook/claim";
 import { loopbackPorts } from "../scripts/loopback-ports";
 
 export interface EditionSuite {
   /** The folder of the edition's notebooks (the kernel's working directory, as in JupyterLab). */
   dir: string;
-  /** What a check says to a stub, in the edition's language. */
-  notYet: RegExp;
   /**
    * Run the lab notebooks' solutions while two busy loops hold both cores, so
    * that a sentence that holds only on an idle machine is caught. The English
@@ -106,20 +106,11 @@ export function editionSuite(suite: EditionSuite): void {
       }
     });
 
-    test(`${name} runs top to bottom in a fresh kernel with no error${exercises.length ? ", every check saying not yet" : ""}`, async () => {
-      const result = await runClean(name, path, nb);
-      for (const { ex, text, score } of scores(exercises, result)) {
-        assert.equal(score, 0, `${name}: nbgrader gives the stub of ${ex.id} ${score} points:\n${text}`);
-        assert.match(text, suite.notYet, `${name}: the check of ${ex.id} does not say ${suite.notYet} to the stub:\n${text}`);
-        assert.equal(exerciseSpec(ex.id)?.points, ex.points, `${name}: ${ex.id} is worth ${exerciseSpec(ex.id)?.points} in src/homework, ${ex.points} in the cell`);
-      }
-    });
-
     if (exercises.length === 0) continue;
 
     // The lab notebooks (and 02's loopback) run their solutions on a machine
     // whose two cores are busy: every check still gives full points, and every
-    // claim beside a live result still holds (the stub run above saw an idle one).
+    // claim beside a live result still holds (the as-shipped runs, site.test.ts, see a machine without the busy loops).
     const busy = suite.busy && /^0[2-5]-/.test(name);
     test(`${name} with the solutions put in: every check gives full points${busy ? ", and every claim holds, with both cores busy" : ""}`, async () => {
       assert.ok(existsSync(solutionsFile), `${solutionsFile} is missing`);

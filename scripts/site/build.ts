@@ -39,9 +39,19 @@ export interface SitePage {
   figures: number;
 }
 
+/** One notebook's run, as the site shows it (kept for whoever builds the site in-process: the tests check these very runs). */
+export interface SiteRun {
+  lang: Lang;
+  dir: string;
+  name: string;
+  nb: Notebook;
+  result: RunResult;
+}
+
 export interface SiteReport {
   out: string;
   pages: SitePage[];
+  runs: SiteRun[];
   /** Each notebook's run: "ko/03-lab.ipynb" → seconds. */
   seconds: Record<string, number>;
   wallSeconds: number;
@@ -226,9 +236,10 @@ export async function buildSite(options: SiteOptions): Promise<SiteReport> {
     writeFileSync(join(work, "style.css"), STYLE);
     if (existsSync(API_INDEX)) cpSync(dirname(API_INDEX), join(work, "api"), { recursive: true });
     else log("site: docs/api is missing (TypeDoc failed?): the API reference link will be broken");
-    const report: SiteReport = { out: options.out, pages, seconds: Object.fromEntries(executed.map((x) => [`${editionFolder(x.edition.lang)}${x.name}`, x.seconds])), wallSeconds: 0 };
+    const runs = executed.map((x) => ({ lang: x.edition.lang, dir: x.edition.dir, name: x.name, nb: x.nb, result: x.result }));
+    const report: SiteReport = { out: options.out, pages, runs, seconds: Object.fromEntries(executed.map((x) => [`${editionFolder(x.edition.lang)}${x.name}`, x.seconds])), wallSeconds: 0 };
     report.wallSeconds = (Date.now() - started) / 1000;
-    writeFileSync(join(work, "site.json"), JSON.stringify({ builtAt: builtAt.toISOString(), machine: m, ...report, out: undefined }, null, 1) + "\n");
+    writeFileSync(join(work, "site.json"), JSON.stringify({ builtAt: builtAt.toISOString(), machine: m, ...report, out: undefined, runs: undefined }, null, 1) + "\n");
     rmSync(options.out, { recursive: true, force: true });
     renameSync(work, options.out);
     return report;
