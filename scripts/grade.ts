@@ -217,10 +217,11 @@ async function grade(file: string, seed: number, shared: GraderResources, course
   workFolders.add(work);
   let result: RunResult | null = null;
   let judge: Judge | null = null;
+  let retried = false;
   try {
     // Each pass that times out leaves one more answer as the stub; at most
-    // one pass per exercise, plus the last.
-    for (let pass = 0; pass <= course.exercises.length; pass++) {
+    // one pass per exercise, plus the last, plus one more try of a kernel that never answered.
+    for (let pass = 0; pass <= course.exercises.length + 1; pass++) {
       const copy = copyCourse(join(work, `course-${pass}`));
       const graded = withAnswers(course.nb, answers);
       const path = join(copy.notebooks, `${course.name}.ipynb`);
@@ -251,7 +252,19 @@ async function grade(file: string, seed: number, shared: GraderResources, course
       if (result.end === "complete") break;
       const stuck = result.cells[result.cells.length - 1];
       const ex = stuck && exerciseAt(course.exercises, stuck.index);
-      if (!ex || !answers.has(ex.id)) break;
+      if (!ex || !answers.has(ex.id)) {
+        // Not an answer's doing: no cell ran (the kernel never answered), or
+        // the run stopped in a lecture cell. Once more when nothing ran at all
+        // (a kernel slow to start on a busy machine); then the row says so, so
+        // that no one takes the zeros for the student's.
+        if (result.cells.length === 0 && !retried) {
+          retried = true;
+          continue;
+        }
+        const said = result.stderr.trim().split("\n").pop()?.slice(0, 160);
+        flag(`the run ended early (${result.end}) after ${result.cells.length} of ${graded.cells.filter((c) => c.cell_type === "code").length} code cells, not in an answer${said ? ` (${said})` : ""}: what did not run scored 0; grade it again`);
+        break;
+      }
       answers.delete(ex.id);
       notes.set(ex.id, `${stuck.status === "timeout" ? "timed out" : "killed the kernel"}: graded as not answered`);
       flags.push(`${ex.id}: the kernel was ${stuck.status === "timeout" ? "stopped at the time limit" : "lost"} and the notebook run again without this answer`);

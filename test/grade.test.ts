@@ -175,3 +175,13 @@ test("a regrade into the same folder draws the same hidden cases and gives the s
   assert.equal(second.seed, first.seed);
   assert.deepEqual(second.exercises, first.exercises);
 });
+
+test("a run that ends before any cell, not by an answer's doing, is tried once more and then flagged, never passed off as the student's zeros", () => {
+  // One second for the whole notebook: the kernel cannot even answer (a machine too busy to start one looks the same).
+  const early = join(work, "out-early");
+  const run = spawnSync(process.execPath, [join(ROOT, "dist", "scripts", "grade.js"), "--out", early, "--timeout", "1", join(subs, "right.ipynb")], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const [row] = JSON.parse(readFileSync(join(early, "grades.json"), "utf8")) as SubmissionGrade[];
+  assert.equal(row.earned, 0);
+  assert.ok(row.flags.some((f) => /^the run ended early \((deadline|timeout|killed)\) after 0 of \d+ code cells, not in an answer.*grade it again$/.test(f)), JSON.stringify(row, null, 1));
+});

@@ -218,7 +218,8 @@ async function killOwnerAndCheck(child: ChildProcess, report: OwnerReport, befor
   const gone = new Promise((r) => child.on("exit", r));
   process.kill(report.owner, "SIGKILL"); // under runuser, runuser then exits too
   await gone;
-  assert.ok(await until(() => pids.every((p) => !alive(p)), 5000), `processes left: ${pids.filter(alive).join(" ")}`);
+  // Killed processes leave /proc a moment later, and one may have started after the list was taken: wait (5 s at most) for both.
+  assert.ok(await until(() => pids.every((p) => !alive(p)) && inNamespaces(report.inodes).length === 0, 5000), `processes left: ${pids.filter(alive).join(" ")}`);
   assert.deepEqual(inNamespaces(report.inodes), [], "no process is left in any of the lab's network namespaces");
   assert.deepEqual(machineSnapshot(), before, "this machine's namespaces and links are as they were");
 }
@@ -525,8 +526,8 @@ if (process.env.MCAST_LAB_OWNER) {
       const { child, report } = await startOwner({ userNamespace: false, exit: true });
       const pids = [report.pid, ...descendants(report.pid)];
       await new Promise((r) => (child.exitCode === null ? child.on("exit", r) : r(undefined)));
-      assert.ok(await until(() => pids.every((p) => !alive(p)), 5000), `processes left: ${pids.filter(alive).join(" ")}`);
-      assert.deepEqual(inNamespaces(report.inodes), []);
+      assert.ok(await until(() => pids.every((p) => !alive(p)) && inNamespaces(report.inodes).length === 0, 5000), `processes left: ${pids.filter(alive).join(" ")}`);
+      assert.deepEqual(inNamespaces(report.inodes), [], "no process is left in any of the lab's network namespaces");
       assert.deepEqual(machineSnapshot(), before);
     });
 
