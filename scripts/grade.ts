@@ -23,6 +23,7 @@ import { feedbackHtml } from "./feedback";
 import { courseNotebooks, NOTEBOOKS } from "./jupyter";
 import { isLang, Lang, LANGS } from "../src/i18n/lang";
 import { cellSource, Notebook, readNotebook, RunResult, runNotebook, stopRuns, writeNotebook } from "./notebook";
+import { inPool } from "./pool";
 
 export interface GradeOptions {
   /** The folder with the course's notebooks (the trusted copies). */
@@ -349,27 +350,22 @@ export async function gradeAll(
 ): Promise<SubmissionGrade[]> {
   const shared = options.shared ?? new GraderResources();
   const courses = loadCourse(resolve(options.course ?? NOTEBOOKS));
-  const grades: SubmissionGrade[] = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      options.onStart?.(i);
-      const seed = options.seedOf(files[i]);
-      try {
-        grades[i] = await grade(files[i], seed, shared, courses, options);
-      } catch (err) {
-        grades[i] = { submission: files[i], notebook: "?", seed, exercises: [], earned: 0, possible: 0, flags: [`not graded: ${(err as Error).message}`] };
-      }
-      options.onDone?.(i, grades[i]);
-    }
-  };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, files.length)) }, worker));
+    return await inPool(files, options.jobs, async (file, i) => {
+      options.onStart?.(i);
+      const seed = options.seedOf(file);
+      let graded: SubmissionGrade;
+      try {
+        graded = await grade(file, seed, shared, courses, options);
+      } catch (err) {
+        graded = { submission: file, notebook: "?", seed, exercises: [], earned: 0, possible: 0, flags: [`not graded: ${(err as Error).message}`] };
+      }
+      options.onDone?.(i, graded);
+      return graded;
+    });
   } finally {
     if (!options.shared) await shared.close();
   }
-  return grades;
 }
 
 async function main(): Promise<void> {

@@ -42,6 +42,27 @@ export interface EditionSuite {
   broken: boolean;
 }
 
+/** Each exercise's check cell as nbgrader would score it in this run. */
+export function scores(exercises: Exercise[], result: RunResult) {
+  const ran = new Map(result.cells.map((c) => [c.index, c]));
+  return exercises.map((ex) => {
+    const outputs = ran.get(ex.checkIndex)?.outputs ?? [];
+    // A check cell that never ran, or was aborted, shows nothing: nbgrader would give that full points.
+    return { ex, text: outputText(outputs), ran: ran.has(ex.checkIndex), score: nbgraderScore(outputs, ex.points) };
+  });
+}
+
+/** A run as a student's must be: no problem (runProblems), every code cell ran, and no claim beside a live result says the run differs. */
+export function assertCleanRun(name: string, nb: Notebook, result: RunResult): void {
+  const problems = runProblems(nb, result);
+  assert.deepEqual(problems, [], `${name}:\n  ${problems.join("\n  ")}\n${result.stderr}`);
+  const code = nb.cells.filter((c) => c.cell_type === "code" && cellSource(c).trim() !== "").length;
+  assert.equal(result.cells.length, code, `${name}: every code cell ran`);
+  const noted = (line: string) => CLAIM_NOTES.some((note) => line.includes(note));
+  const differs = result.cells.filter((c) => outputText(c.outputs).split("\n").some(noted));
+  assert.deepEqual(differs.map((c) => `cell ${c.index}: ${outputText(c.outputs).split("\n").find(noted)}`), [], `${name}: a live result differs from its text`);
+}
+
 export function editionSuite(suite: EditionSuite): void {
   const notebooks = courseNotebooks(suite.dir);
   const work = mkdtempSync(join(tmpdir(), "mcast-solved-"));
@@ -51,24 +72,9 @@ export function editionSuite(suite: EditionSuite): void {
   // that notebook 02 on its fixed ports can run beside another run of it.
   const RUN = { cellTimeoutSec: 90, totalTimeoutSec: 420, isolate: true };
 
-  function scores(exercises: Exercise[], result: RunResult) {
-    const ran = new Map(result.cells.map((c) => [c.index, c]));
-    return exercises.map((ex) => {
-      const outputs = ran.get(ex.checkIndex)?.outputs ?? [];
-      // A check cell that never ran, or was aborted, shows nothing: nbgrader would give that full points.
-      return { ex, text: outputText(outputs), ran: ran.has(ex.checkIndex), score: nbgraderScore(outputs, ex.points) };
-    });
-  }
-
   async function runClean(name: string, path: string, nb: Notebook): Promise<RunResult> {
     const result = await runNotebook(path, { ...RUN, cwd: suite.dir });
-    const problems = runProblems(nb, result);
-    assert.deepEqual(problems, [], `${name}:\n  ${problems.join("\n  ")}\n${result.stderr}`);
-    const code = nb.cells.filter((c) => c.cell_type === "code" && cellSource(c).trim() !== "").length;
-    assert.equal(result.cells.length, code, `${name}: every code cell ran`);
-    const noted = (line: string) => CLAIM_NOTES.some((note) => line.includes(note));
-    const differs = result.cells.filter((c) => outputText(c.outputs).split("\n").some(noted));
-    assert.deepEqual(differs.map((c) => `cell ${c.index}: ${outputText(c.outputs).split("\n").find(noted)}`), [], `${name}: a live result differs from its text`);
+    assertCleanRun(name, nb, result);
     return result;
   }
 

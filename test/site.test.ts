@@ -16,13 +16,13 @@ import { Browser, launchChromium } from "../scripts/browser/chromium";
 import { exercisesOf, readSolutions, BEGIN_SOLUTION, END_SOLUTION } from "../scripts/exercises";
 import { courseNotebooks, NOTEBOOKS, ROOT } from "../scripts/jupyter";
 import { CHROMIUM, ensureLabApp } from "../scripts/lab-frontend";
-import { cellSource, outputText, readNotebook } from "../scripts/notebook";
+import { cellSource, readNotebook } from "../scripts/notebook";
 import { buildSite, SiteReport } from "../scripts/site/build";
 import { serveSite, SiteServer } from "../scripts/site/serve";
+import { editionFolder } from "../scripts/site/layout";
 import { escapeHtml } from "../src/util/display";
-import { nbgraderScore } from "../scripts/nbgrader-rule";
 import { exerciseSpec } from "../src/homework/exercises/index";
-import { CLAIM_NOTES } from "../src/notebook/claim";
+import { assertCleanRun, scores } from "./edition-suite";
 
 const ARTIFACTS = join(ROOT, "test-artifacts", "site");
 const CI = /^(1|true|yes)$/i.test(process.env.CI ?? "");
@@ -55,17 +55,11 @@ test("npm run site writes an index, every notebook, the cheat sheet and the glos
 test("every notebook of both editions ran top to bottom as shipped: every code cell, no claim that differs, every stub scored 0 by nbgrader's rule and told not yet", () => {
   assert.equal(site.runs.length, EDITIONS.reduce((n, e) => n + courseNotebooks(e.dir).length, 0));
   for (const run of site.runs) {
-    const where = `${run.lang === "en" ? "" : `${run.lang}/`}${run.name}`;
-    const code = run.nb.cells.filter((c) => c.cell_type === "code" && cellSource(c).trim() !== "").length;
-    assert.equal(run.result.cells.length, code, `${where}: every code cell ran`);
-    const noted = (line: string) => CLAIM_NOTES.some((note) => line.includes(note));
-    const differs = run.result.cells.filter((c) => outputText(c.outputs).split("\n").some(noted));
-    assert.deepEqual(differs.map((c) => `cell ${c.index + 1}: ${outputText(c.outputs).split("\n").find(noted)}`), [], `${where}: a live result differs from its text`);
+    const where = `${editionFolder(run.lang)}${run.name}`;
+    assertCleanRun(where, run.nb, run.result);
     const notYet = EDITIONS.find((e) => e.lang === run.lang)!.notYet;
-    for (const ex of exercisesOf(run.nb, run.name)) {
-      const outputs = run.result.cells.find((c) => c.index === ex.checkIndex)?.outputs ?? [];
-      const text = outputText(outputs);
-      assert.equal(nbgraderScore(outputs, ex.points), 0, `${where}: nbgrader gives the stub of ${ex.id} points:\n${text}`);
+    for (const { ex, text, score } of scores(exercisesOf(run.nb, run.name), run.result)) {
+      assert.equal(score, 0, `${where}: nbgrader gives the stub of ${ex.id} ${score} points:\n${text}`);
       assert.match(text, notYet, `${where}: the check of ${ex.id} does not say ${notYet} to the stub:\n${text}`);
       assert.equal(exerciseSpec(ex.id)?.points, ex.points, `${where}: ${ex.id} is worth ${exerciseSpec(ex.id)?.points} in src/homework, ${ex.points} in the cell`);
     }

@@ -17,6 +17,7 @@ import { isAnswer, isCheck } from "../exercises";
 import { courseNotebooks, NOTEBOOKS, ROOT } from "../jupyter";
 import { Cell, cellSource, isolatedCommand, Notebook, readNotebook, RunResult, runNotebook } from "../notebook";
 import { runProblems } from "../notebook-check";
+import { inPool } from "../pool";
 import { editionFolder, NavLink, page, STYLE, WORDS } from "./layout";
 import { siteMarkdown } from "./markdown";
 import { renderOutputs } from "./outputs";
@@ -108,28 +109,19 @@ function builtOn(lang: Lang, m: Machine, at: Date): string {
     : `${WORDS.en.generated} ${when(at)} on ${m.os} (tslab ${m.tslab}, Node ${m.node}) from mcast-lab commit ${m.commit}. Each notebook's page says when it was executed.`;
 }
 
+/** The text of a markdown document's first top-level heading ("" when it has none). */
+function firstHeading(markdown: string): string {
+  return markdown.match(/^#\s+(.+)$/m)?.[1].trim() ?? "";
+}
+
 /** A notebook's title (its first heading) and the paragraph after it, for the index. */
 function heading(nb: Notebook): { title: string; short: string; lead: string } {
   const first = nb.cells.find((c) => c.cell_type === "markdown");
   const text = first ? cellSource(first) : "";
-  const title = text.match(/^#\s+(.+)$/m)?.[1].trim() ?? "";
+  const title = firstHeading(text);
   const after = text.slice(text.indexOf(title) + title.length).trim();
   const lead = after.split(/\n\s*\n/)[0] ?? "";
   return { title, short: title.split(/:\s/)[0], lead };
-}
-
-/** Run `work` on every item, at most `limit` at once. */
-async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** The API reference (docs/api), written first when it is missing, so that the notebooks' preflight links to it. */
@@ -179,7 +171,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteReport> {
   const concurrency = isolate ? options.concurrency ?? 3 : 1;
   const jobs = SITE_EDITIONS.flatMap((edition) => courseNotebooks(edition.dir).map((name) => ({ edition, name })));
   log(`site: executing ${jobs.length} notebooks, ${concurrency} at a time${isolate ? "" : " (no namespaces here for side-by-side runs)"}`);
-  const executed: Executed[] = await pool(jobs, concurrency, async ({ edition, name }) => {
+  const executed: Executed[] = await inPool(jobs, concurrency, async ({ edition, name }) => {
     const path = join(edition.dir, name);
     const nb = readNotebook(path);
     const begun = new Date();
@@ -229,7 +221,7 @@ export async function buildSite(options: SiteOptions): Promise<SiteReport> {
       for (const name of EDITION_PAGES) {
         const text = readFileSync(join(edition.dir, name), "utf8");
         const file = name.replace(/\.md$/, ".html");
-        const title = text.match(/^#\s+(.+)$/m)?.[1].trim() ?? basename(name, ".md");
+        const title = firstHeading(text) || basename(name, ".md");
         write(`${folder}${file}`, page({ lang, title, root, other: other(file), notebooks: nav, body: md.render(text), footer: escapeHtml(builtOn(lang, m, builtAt)) }), { lang, kind: "page", figures: 0 });
       }
     }
@@ -237,8 +229,8 @@ export async function buildSite(options: SiteOptions): Promise<SiteReport> {
     if (existsSync(API_INDEX)) cpSync(dirname(API_INDEX), join(work, "api"), { recursive: true });
     else log("site: docs/api is missing (TypeDoc failed?): the API reference link will be broken");
     const runs = executed.map((x) => ({ lang: x.edition.lang, dir: x.edition.dir, name: x.name, nb: x.nb, result: x.result }));
-    const report: SiteReport = { out: options.out, pages, runs, seconds: Object.fromEntries(executed.map((x) => [`${editionFolder(x.edition.lang)}${x.name}`, x.seconds])), wallSeconds: 0 };
-    report.wallSeconds = (Date.now() - started) / 1000;
+    const seconds = Object.fromEntries(executed.map((x) => [`${editionFolder(x.edition.lang)}${x.name}`, x.seconds]));
+    const report: SiteReport = { out: options.out, pages, runs, seconds, wallSeconds: (Date.now() - started) / 1000 };
     writeFileSync(join(work, "site.json"), JSON.stringify({ builtAt: builtAt.toISOString(), machine: m, ...report, out: undefined, runs: undefined }, null, 1) + "\n");
     rmSync(options.out, { recursive: true, force: true });
     renameSync(work, options.out);
