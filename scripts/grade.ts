@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { CaseVerdict, roundPoints } from "../src/homework/case";
 import { Judge } from "../src/homework/judge";
 import type { Lab } from "../src/lab/lab";
@@ -197,10 +197,27 @@ function exerciseAt(exercises: Exercise[], index: number): Exercise | undefined 
   return exercises.find((ex) => ex.answerIndex === index || ex.checkIndex === index);
 }
 
-/** A fresh seed, or the one a submission of this name was graded with before (in `previous`). */
-export function seedFor(file: string, base: number | undefined, previous: Map<string, number>): number {
-  if (base !== undefined) return seedFrom(`${base}:${basename(file)}`);
-  return previous.get(basename(file)) ?? randomBytes(4).readUInt32BE(0);
+/** A fresh seed, or the one a submission of this label was graded with before (in `previous`). */
+export function seedFor(label: string, base: number | undefined, previous: Map<string, number>): number {
+  if (base !== undefined) return seedFrom(`${base}:${label}`);
+  return previous.get(label) ?? randomBytes(4).readUInt32BE(0);
+}
+
+/**
+ * How each submission is named in the table, the notes, its feedback page and
+ * its seed: its file name, or with as many of its folders as tell it apart
+ * when two share one (a class's collected DIR/<student>/05-....ipynb).
+ */
+export function submissionLabels(files: string[]): Map<string, string> {
+  const parts = new Map(files.map((f) => [f, resolve(f).split(sep).filter(Boolean)]));
+  const tail = (f: string, k: number) => parts.get(f)!.slice(-k).join("/");
+  const labels = new Map<string, string>();
+  for (const f of files) {
+    let k = 1;
+    while (k < parts.get(f)!.length && files.some((g) => g !== f && resolve(g) !== resolve(f) && tail(g, k) === tail(f, k))) k++;
+    labels.set(f, tail(f, k));
+  }
+  return labels;
 }
 
 /** Work folders of gradings in progress, removed on Ctrl-C too. */
@@ -314,17 +331,18 @@ export function gradesCsv(grades: SubmissionGrade[]): string {
 }
 
 function gradesText(grades: SubmissionGrade[]): string {
+  const label = submissionLabels(grades.map((g) => g.submission));
   const ids = [...new Set(grades.flatMap((g) => g.exercises.map((e) => e.id)))];
   const head = ["submission", ...ids, "total"];
   const rows = grades.map((g) => {
     const byId = new Map(g.exercises.map((e) => [e.id, `${e.earned}/${e.possible}`]));
-    return [basename(g.submission), ...ids.map((id) => byId.get(id) ?? "-"), `${g.earned}/${g.possible}`];
+    return [label.get(g.submission)!, ...ids.map((id) => byId.get(id) ?? "-"), `${g.earned}/${g.possible}`];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const notes = grades.flatMap((g) => [
-    ...g.flags.map((f) => `${basename(g.submission)}: ${f}`),
-    ...g.exercises.filter((e) => e.note).map((e) => `${basename(g.submission)}: ${e.id}: ${e.note}`),
+    ...g.flags.map((f) => `${label.get(g.submission)}: ${f}`),
+    ...g.exercises.filter((e) => e.note).map((e) => `${label.get(g.submission)}: ${e.id}: ${e.note}`),
   ]);
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ...(notes.length ? ["", ...notes] : [])].join("\n");
 }
@@ -402,10 +420,13 @@ async function main(): Promise<void> {
   if (files.length === 0) usage();
   const previous = new Map<string, number>();
   try {
-    for (const g of JSON.parse(readFileSync(join(out, "grades.json"), "utf8")) as SubmissionGrade[]) if (Number.isInteger(g.seed)) previous.set(basename(g.submission), g.seed);
+    const before = JSON.parse(readFileSync(join(out, "grades.json"), "utf8")) as SubmissionGrade[];
+    const label = submissionLabels(before.map((g) => g.submission));
+    for (const g of before) if (Number.isInteger(g.seed)) previous.set(label.get(g.submission)!, g.seed);
   } catch {
     /* no earlier grading */
   }
+  const labels = submissionLabels(files);
   const tty = process.stderr.isTTY;
   let done = 0;
   const started = Date.now();
@@ -432,7 +453,7 @@ async function main(): Promise<void> {
     ...options,
     shared,
     jobs,
-    seedOf: (f) => seedFor(f, baseSeed, previous),
+    seedOf: (f) => seedFor(labels.get(f)!, baseSeed, previous),
     onProgress: (msg) => tty && process.stderr.write(`\r\x1b[K[${done}/${files.length} done] ${msg}`),
     onStart: (i) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}[${i + 1}/${files.length}] ${files[i]}\n`),
     onDone: (i, g) => {
@@ -449,9 +470,10 @@ async function main(): Promise<void> {
   const names = new Set<string>();
   for (const g of grades) {
     if (g.notebook === "?") continue;
-    let name = basename(g.submission).replace(/\.ipynb$/, "");
+    let name = labels.get(g.submission)!.replace(/\.ipynb$/, "");
     while (names.has(name)) name += "_";
     names.add(name);
+    mkdirSync(dirname(join(out, "feedback", name)), { recursive: true });
     writeFileSync(join(out, "feedback", `${name}.html`), feedbackHtml(g, now));
   }
   console.log(gradesText(grades));

@@ -3,6 +3,7 @@
 // and has a mount namespace of its own, so when it ends, whether by down(), by
 // its owner's exit or by a kill -9 of the owner, the kernel takes everything
 // with it. Nothing is ever added to this machine's own network namespace.
+import { checkLabCap, LAB_SCRIPT_ARG } from "./lab-cap";
 import { ChildProcess, spawn } from "node:child_process";
 import { userInfo } from "node:os";
 import { join } from "node:path";
@@ -202,7 +203,8 @@ export class Lab {
     // here that made each Node process in the lab (the supervisor, every
     // send and receive) start about 40 ms later.
     delete env.NODE_EXTRA_CA_CERTS;
-    const child = spawn("unshare", [...flags, "sh", "-c", 'eval "$MCAST_LAB_SCRIPT"'], { stdio: ["pipe", "pipe", "pipe"], env });
+    checkLabCap();
+    const child = spawn("unshare", [...flags, "sh", "-c", LAB_SCRIPT_ARG], { stdio: ["pipe", "pipe", "pipe"], env });
     this.child = child;
     registerExitHook();
     state().live.add(this);
