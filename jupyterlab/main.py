@@ -27,6 +27,7 @@ atexit.register(shutil.rmtree, jupyter_config_dir(), True)
 from jupyterlab_server import LabServerApp  # noqa: E402
 from jupyter_server.base.handlers import JupyterHandler  # noqa: E402
 from jupyter_server.base.zmqhandlers import WebSocketMixin  # noqa: E402
+from jupyter_server.utils import url_path_join  # noqa: E402
 from tornado import web, websocket  # noqa: E402
 from traitlets import Unicode  # noqa: E402
 
@@ -103,6 +104,13 @@ class MCastLabApp(LabServerApp):
 
     def initialize_handlers(self):
         super().initialize_handlers()
+        # jupyterlab_server 2.16 rewrites the url(...)s inside theme CSS with
+        # themes_url alone, leaving out the server's base_url: under a base
+        # URL (JupyterHub's /user/NAME/) theme.css was asked for at /lab/...
+        # and never loaded. The handler is given the full path.
+        for handler in self.handlers:
+            if len(handler) > 2 and isinstance(handler[2], dict) and "themes_url" in handler[2]:
+                handler[2]["themes_url"] = url_path_join(self.serverapp.base_url, handler[2]["themes_url"])
         self.handlers.extend([
             (r"/api/events/subscribe", EventsSubscribeHandler),
             (r"/api/events", EventsEmitHandler),

@@ -115,7 +115,8 @@ export async function launchChromium(app: LabApp): Promise<Browser> {
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.race([context.close().catch(() => undefined), new Promise((r) => setTimeout(r, 15_000))]);
+      // unref: a context that closes at once must not keep the process 15 s longer.
+      await Promise.race([context.close().catch(() => undefined), new Promise((r) => setTimeout(r, 15_000).unref())]);
       // Whatever did not exit with the context: Chromium's processes all name the profile folder.
       await killProcessesMentioning(userDataDir);
       rmSync(userDataDir, { recursive: true, force: true });

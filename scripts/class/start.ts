@@ -5,8 +5,8 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
+import { freePort } from "../browser/servers";
 import { installKernelSpec, JUPYTER_DATA, ROOT } from "../jupyter";
 import { ensureLabApp, PYTHON } from "../lab-frontend";
 import { cgroupPids, makeClassCgroups, removeClassCgroups } from "./cgroups";
@@ -42,18 +42,6 @@ export function classProblem(): string | undefined {
 
 function proxyProgram(): string {
   return join(ROOT, "node_modules", ".bin", "configurable-http-proxy");
-}
-
-/** A free TCP port on 127.0.0.1 (for the hub's own API and the proxy's). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** uid → account name, from /etc/passwd (the numbers test-login students must not take). */
