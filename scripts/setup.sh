@@ -7,21 +7,26 @@
 #                                  and tshark, the dissector's oracles; chromium
 #                                  and jupyterlab-server for the browser test;
 #                                  fonts-nanum, so that its screenshots of
-#                                  the Korean pages show Hangul, not boxes)
+#                                  the Korean pages show Hangul, not boxes;
+#                                  jupyterhub for the class test)
+#   bash scripts/setup.sh --class  also what a class server needs (JupyterHub,
+#                                  for npm run class)
 #   bash scripts/setup.sh --bench  also the benchmarks' peers (iperf2, Mininet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 course_pkgs=(jupyter-notebook python3-jupyterlab-server python3-jupyter-server python3-terminado tcpdump iproute2 util-linux procps python3)
-dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark chromium fonts-nanum python3-jupyterlab-server python3-jupyter-server)
+class_pkgs=(jupyterhub)
+dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark chromium fonts-nanum python3-jupyterlab-server python3-jupyter-server "${class_pkgs[@]}")
 bench_pkgs=(iperf mininet bridge-utils)
 
 pkgs=("${course_pkgs[@]}")
 case "${1:-}" in
   --dev) pkgs+=("${dev_pkgs[@]}") ;;
+  --class) pkgs+=("${class_pkgs[@]}") ;;
   --bench) pkgs+=("${dev_pkgs[@]}" "${bench_pkgs[@]}") ;;
   "") ;;
-  *) echo "usage: bash scripts/setup.sh [--dev | --bench]" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/setup.sh [--dev | --class | --bench]" >&2; exit 2 ;;
 esac
 
 # Node first: Observable Plot is ESM-only, loaded with require(esm), which
@@ -55,6 +60,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" apt-get update -qq
   # tshark asks whether non-root users may capture; the default answer is fine.
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Debian's jupyterhub package enables a hub of its own (systemd, port 8000,
+  # every account may log in); the course's hub is npm run class, so that one is stopped and disabled.
+  if [[ " ${missing[*]} " == *" jupyterhub "* ]] && [ -d /run/systemd/system ]; then
+    "${sudo[@]}" systemctl disable --now jupyterhub.service >/dev/null 2>&1 || true
+  fi
 fi
 
 # npm ci only when package-lock.json changed since the last install.

@@ -122,12 +122,16 @@ test("a class on one hub: students log in, run notebook 03 at once in servers of
     assert.match(await page.evaluate(() => location.pathname, null), /^\/user\/alice\/lab/);
     assert.deepEqual(page.failedRequests, [], "no request of JupyterLab's page under the hub fails");
     assert.deepEqual(page.consoleErrors, [], "and it logs no console error");
-    await page.close();
     assert.equal(statSync(join(state, "homes", "alice")).uid, uidOf("alice"));
     assert.equal(statSync(join(state, "homes", "alice")).mode & 0o777, 0o700, "alice's home is hers alone");
 
     await startServer(cls, "bob");
     const token = { alice: await tokenFor(cls, "alice"), bob: await tokenFor(cls, "bob") };
+    // alice's browser, logged in as alice, asks for bob's JupyterLab: the hub refuses her.
+    const theirs = (await page.goto(`${cls.url}/user/bob/lab`)) as { status(): number; url(): string };
+    assert.equal(theirs.status(), 403, `alice's browser at bob's server: ${theirs.url()}`);
+    assert.equal(await page.locator(".jp-DirListing-item").count(), 0, "and no file browser of bob's");
+    await page.close();
 
     // Notebook 03 in both servers at once; once each lab is up and capturing, look at both from outside.
     const nb = readNotebook(join(NOTEBOOKS, "03-lab.ipynb"));

@@ -8,6 +8,7 @@ labs (user namespaces they own) and captures are theirs alone; the limits
 (cgroups when this machine lets us make them, rlimits always) and the cap on
 labs go with the server to everything it starts.
 """
+import atexit
 import json
 import os
 import pwd
@@ -234,6 +235,18 @@ class CourseSpawner(LocalProcessSpawner):
                         pass
         return pids
 
+
+def remove_class_cgroups():
+    """The class's cgroup folders, once the hub has stopped every server (npm
+    run class removes them too, but not when it was killed hard)."""
+    for root in S["cgroupRoots"]:
+        try:
+            os.rmdir(root["path"])
+        except OSError:
+            pass
+
+
+atexit.register(remove_class_cgroups)
 
 c.JupyterHub.spawner_class = CourseSpawner
 c.Spawner.cmd = [S["python"], S["singleuser"]]
