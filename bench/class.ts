@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../scripts/browser/servers";
-import { openClass, OpenClass } from "../scripts/class/start";
+import { openClass } from "../scripts/class/start";
 import { parseClassArgs, StartOptions } from "../scripts/class/options";
 import { runInServer, ServerRun } from "../scripts/class/server-run";
 import { cellSource, readNotebook } from "../scripts/notebook";
@@ -30,16 +30,6 @@ if (!Number.isInteger(MAX) || MAX < 1 || MAX > 30) {
 const nb = readNotebook(join(NOTEBOOKS, "03-lab.ipynb"));
 const names = Array.from({ length: MAX }, (_, i) => `s${String(i + 1).padStart(2, "0")}`);
 
-async function serverFor(cls: OpenClass, name: string): Promise<string> {
-  await cls.api.request("POST", `/users/${name}/server`, undefined, [400]);
-  const end = Date.now() + 90_000;
-  while (!(await cls.api.user(name)).servers?.[""]?.ready) {
-    if (Date.now() > end) throw new Error(`${name}'s server did not start within 90 s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return (await cls.api.request<{ token: string }>("POST", `/users/${name}/tokens`, { note: "bench", expires_in: 3600 })).token;
-}
-
 function checked(name: string, run: ServerRun): ServerRun {
   const bad = run.cells.find((c) => c.status !== "ok");
   if (bad) throw new Error(`${name}: cell ${bad.index} ${bad.status}`);
@@ -55,7 +45,10 @@ async function main(): Promise<void> {
   try {
     console.log(`class open; limits per student: ${JSON.stringify(cls.settings.limits)}${cls.notes.length ? `; ${cls.notes.join("; ")}` : ""}`);
     const tokens: Record<string, string> = {};
-    for (const name of names) tokens[name] = await serverFor(cls, name);
+    for (const name of names) {
+      await cls.api.startServer(name);
+      tokens[name] = await cls.api.tokenFor(name, "bench");
+    }
     const run = (name: string) => runInServer(nb, { server: `${cls.url}/user/${name}`, token: tokens[name], path: "03-lab.ipynb", cellTimeoutSec: 300 }).then((r) => checked(name, r));
 
     const solos: ServerRun[] = [];

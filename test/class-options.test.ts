@@ -41,6 +41,7 @@ test("class: what it refuses, each time naming the argument, the value and what 
   const refuses = (args: string[], message: RegExp) => assert.throws(() => parseClassArgs(args), message, args.join(" "));
   refuses(["--test-login", "--students", students("alice\n"), "--ip", "0.0.0.0"], /--test-login lets anyone in with one password, so it listens on 127.0.0.1 only, not 0.0.0.0/);
   refuses(["--test-login"], /--test-login needs --students FILE/);
+  refuses(["--test-login", "--students", students("alice\n"), "--admin", "teacher"], /--admin teacher: with --test-login an admin must be in the students file/);
   refuses(["--password", "x"], /--password is for --test-login/);
   refuses(["--students", students("Alice\n")], /line 1: "Alice" is not a student name/);
   refuses(["--students", students("alice\nalice\n")], /line 2: alice is listed twice/);

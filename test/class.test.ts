@@ -14,12 +14,14 @@ import { test } from "node:test";
 import { promisify } from "node:util";
 import { launchChromium } from "../scripts/browser/chromium";
 import { freePort } from "../scripts/browser/servers";
-import { OpenClass, openClass, processesOf } from "../scripts/class/start";
+import { processesOf } from "../scripts/class/accounts";
+import { openClass } from "../scripts/class/start";
 import { parseClassArgs, StartOptions } from "../scripts/class/options";
 import { runInServer, ServerRun } from "../scripts/class/server-run";
 import { ensureLabApp } from "../scripts/lab-frontend";
 import { cellSource, Notebook, outputText, readNotebook } from "../scripts/notebook";
 import { NOTEBOOKS, ROOT } from "../scripts/jupyter";
+import { until } from "./until";
 
 const CI = process.env.CI === "true";
 const PASSWORD = "multicast-class";
@@ -27,16 +29,6 @@ const UID_BASE = 61500;
 const STUDENTS = ["alice", "bob", "carol"];
 const uidOf = (name: string) => UID_BASE + STUDENTS.indexOf(name);
 const skip = process.getuid?.() !== 0 ? "a class needs root (each student's server runs as their uid)" : !existsSync("/usr/bin/jupyterhub") && !CI ? "needs JupyterHub (sudo apt-get install jupyterhub)" : false;
-
-async function until<T>(what: string, deadlineMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${deadlineMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** The network namespaces a uid's processes are in. */
 function netNamespaces(uid: number): Set<string> {
@@ -69,16 +61,6 @@ function probe(...cells: string[]): Notebook {
   return { cells: cells.map((source) => ({ cell_type: "code", metadata: {}, source, outputs: [] })), metadata: {}, nbformat: 4, nbformat_minor: 5 } as unknown as Notebook;
 }
 
-async function tokenFor(cls: OpenClass, name: string): Promise<string> {
-  const t = await cls.api.request<{ token: string }>("POST", `/users/${name}/tokens`, { note: "class.test", expires_in: 900 });
-  return t.token;
-}
-
-async function startServer(cls: OpenClass, name: string): Promise<void> {
-  await cls.api.request("POST", `/users/${name}/server`, undefined, [400]);
-  await until(`${name}'s server ready`, 90_000, async () => ((await cls.api.user(name)).servers?.[""]?.ready ? true : undefined));
-}
-
 test("a class on one hub: students log in, run notebook 03 at once in servers of their own, cannot reach each other, are culled when idle, and leave nothing", { skip, timeout: 6 * 60_000 }, async (t) => {
   const state = mkdtempSync(join(tmpdir(), "mcast-class-"));
   const studentsFile = join(state, "students.txt");
@@ -93,7 +75,7 @@ test("a class on one hub: students log in, run notebook 03 at once in servers of
   const browser = await launchChromium(await ensureLabApp());
   try {
     // carol logs in and does nothing: the culler's case, waited for at the end.
-    const carol = startServer(cls, "carol");
+    const carol = cls.api.startServer("carol");
 
     // The login form: the class password for a listed student, nothing else.
     const login = (username: string, password: string) =>
@@ -124,9 +106,12 @@ test("a class on one hub: students log in, run notebook 03 at once in servers of
     assert.deepEqual(page.consoleErrors, [], "and it logs no console error");
     assert.equal(statSync(join(state, "homes", "alice")).uid, uidOf("alice"));
     assert.equal(statSync(join(state, "homes", "alice")).mode & 0o777, 0o700, "alice's home is hers alone");
+    const copy = statSync(join(state, "homes", "alice", "mcast-lab"));
+    assert.equal(copy.uid, uidOf("alice"), "her copy of the notebooks was made by her");
+    assert.equal(copy.mode & 0o777, 0o700, "and is hers alone");
 
-    await startServer(cls, "bob");
-    const token = { alice: await tokenFor(cls, "alice"), bob: await tokenFor(cls, "bob") };
+    await cls.api.startServer("bob");
+    const token = { alice: await cls.api.tokenFor("alice", "class.test", 900), bob: await cls.api.tokenFor("bob", "class.test", 900) };
     // alice's browser, logged in as alice, asks for bob's JupyterLab: the hub refuses her.
     const theirs = (await page.goto(`${cls.url}/user/bob/lab`)) as { status(): number; url(): string };
     assert.equal(theirs.status(), 403, `alice's browser at bob's server: ${theirs.url()}`);
@@ -214,12 +199,16 @@ test("a class on one hub: students log in, run notebook 03 at once in servers of
       assert.deepEqual(processesOf(uidOf(name)), [], `no process of ${name}'s is left once her server is stopped`);
       for (const root of cls.settings.cgroupRoots) assert.ok(!existsSync(join(root.path, name)), `${name}'s cgroup ${join(root.path, name)} is removed`);
     }
+  } catch (err) {
+    // What the hub said is the first thing anyone debugging this wants.
+    t.diagnostic(`the hub's last lines:\n${readFileSync(join(state, "jupyterhub.log"), "utf8").split("\n").slice(-40).join("\n")}`);
+    throw err;
   } finally {
     await browser.close();
     await cls.close();
+    rmSync(state, { recursive: true, force: true });
   }
   for (const root of cls.settings.cgroupRoots) assert.ok(!existsSync(root.path), `the class's cgroup ${root.path} is removed`);
   for (const name of STUDENTS) assert.deepEqual(processesOf(uidOf(name)), [], `nothing of ${name}'s is left after the class`);
   await assert.rejects(fetch(`${cls.url}/hub/api/`, { signal: AbortSignal.timeout(5000) }), "the hub no longer answers");
-  rmSync(state, { recursive: true, force: true });
 });

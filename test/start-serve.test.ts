@@ -12,6 +12,7 @@ import { test } from "node:test";
 import { freePort } from "../scripts/browser/servers";
 import { ROOT } from "../scripts/jupyter";
 import { ensureLabApp, LAB_APP_FILES, PYTHON } from "../scripts/lab-frontend";
+import { until } from "./until";
 
 const NOBODY = 65534;
 const hasLabServer = spawnSync(PYTHON, ["-c", "import jupyterlab_server"], { timeout: 20_000 }).status === 0;
@@ -24,16 +25,6 @@ function watch(child: ChildProcess): { said: () => string; exited: Promise<numbe
   child.stderr?.on("data", (c: Buffer) => (said += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { said: () => said, exited };
-}
-
-async function until<T>(what: string, deadlineMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${deadlineMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 function processesOf(uid: number): string[] {

@@ -1,13 +1,13 @@
 // `npm run class -- collect --out DIR`: each student's exercise notebooks, as
 // they are in their home now, copied into DIR/<student>/ (edition folders
 // such as ko/ kept), ready for `npm run grade -- DIR/*/*.ipynb`.
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { readNotebook } from "../notebook";
 import { exercisesOf } from "../exercises";
 import { courseNotebooks, NOTEBOOKS } from "../jupyter";
 import { LANGS } from "../../src/i18n/lang";
+import { accountHome } from "./accounts";
 import { ClassSettings } from "./settings";
 
 export interface Collected {
@@ -34,8 +34,7 @@ export function exerciseNotebooks(): string[] {
 /** A student's home: in test-login mode under the class's state, else their account's. */
 export function homeOf(s: ClassSettings, student: string): string {
   if (s.mode === "test-login") return join(s.homes, student);
-  const got = spawnSync("getent", ["passwd", student], { encoding: "utf8", timeout: 5000 });
-  const home = got.status === 0 ? got.stdout.split(":")[5] : undefined;
+  const home = accountHome(student);
   if (!home) throw new Error(`collect: ${student} has no account on this machine (getent passwd ${student} found nothing)`);
   return home;
 }

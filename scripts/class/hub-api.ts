@@ -61,6 +61,22 @@ export class HubApi {
     return this.request<HubUser>("GET", `/users/${encodeURIComponent(name)}`);
   }
 
+  /** Start a student's server (as their login would) and wait (deadline `waitMs`) until it is ready. */
+  async startServer(name: string, waitMs = 90_000): Promise<void> {
+    // 400: it is running already.
+    await this.request("POST", `/users/${encodeURIComponent(name)}/server`, undefined, [400]);
+    const deadline = Date.now() + waitMs;
+    while (!(await this.user(name)).servers?.[""]?.ready) {
+      if (Date.now() > deadline) throw new HubError(`${name}'s server is not ready after ${waitMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** A new API token of a student's, for their own server's REST API and kernels. */
+  async tokenFor(name: string, note: string, expiresInS = 3600): Promise<string> {
+    return (await this.request<{ token: string }>("POST", `/users/${encodeURIComponent(name)}/tokens`, { note, expires_in: expiresInS })).token;
+  }
+
   /** Ask the hub to stop a student's server and wait (deadline `waitMs`) until it has. */
   async stopServer(name: string, waitMs = 60_000): Promise<void> {
     await this.request("DELETE", `/users/${encodeURIComponent(name)}/server`, undefined, [400]);

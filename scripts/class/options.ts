@@ -130,6 +130,8 @@ export function parseClassArgs(args: string[]): ClassOptions {
   if (testLogin && !studentsFile) fail("--test-login needs --students FILE: its students have no accounts, so the file is who they are");
   const admins = flags.get("--admin") ?? [];
   for (const a of admins) if (!STUDENT_NAME.test(a)) fail(`--admin: ${JSON.stringify(a)} is not a user name`);
+  // A test-login user is a line of the students file (that is their uid).
+  for (const a of admins) if (testLogin && !students.includes(a)) fail(`--admin ${a}: with --test-login an admin must be in the students file, which is who has a uid`);
   const cpus = one("--cpus") ?? "1";
   if (!/^\d+(\.\d+)?$/.test(cpus) || Number(cpus) > 1024) fail(`--cpus must be a number of CPUs such as 1 or 0.5 (0 for no cap), got ${JSON.stringify(cpus)}`);
   return {

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { freePort } from "../browser/servers";
 import { installKernelSpec, JUPYTER_DATA, ROOT } from "../jupyter";
 import { ensureLabApp, PYTHON } from "../lab-frontend";
+import { accountHome, loginDefs, passwdUids, processesOf } from "./accounts";
 import { cgroupPids, makeClassCgroups, removeClassCgroups } from "./cgroups";
 import { HubApi } from "./hub-api";
 import { StartOptions } from "./options";
@@ -42,43 +43,6 @@ export function classProblem(): string | undefined {
 
 function proxyProgram(): string {
   return join(ROOT, "node_modules", ".bin", "configurable-http-proxy");
-}
-
-/** uid → account name, from /etc/passwd (the numbers test-login students must not take). */
-function passwdUids(): Map<number, string> {
-  const uids = new Map<number, string>();
-  for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
-    const f = line.split(":");
-    if (f.length >= 3 && /^\d+$/.test(f[2])) uids.set(Number(f[2]), f[0]);
-  }
-  return uids;
-}
-
-/** The PIDs of every process of a uid. */
-export function processesOf(uid: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (statSync(`/proc/${entry}`).uid === uid) pids.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
-}
-
-function loginDefs(): { min: number; max: number } {
-  let min = 1000;
-  let max = 60000;
-  try {
-    const text = readFileSync("/etc/login.defs", "utf8");
-    min = Number(/^UID_MIN\s+(\d+)/m.exec(text)?.[1] ?? min);
-    max = Number(/^UID_MAX\s+(\d+)/m.exec(text)?.[1] ?? max);
-  } catch {
-    /* the defaults */
-  }
-  return { min, max };
 }
 
 /** The course's front end where students can read it: the build (not its node_modules) copied into the class's state. */
@@ -124,6 +88,15 @@ export async function openClass(o: StartOptions, log: (line: string) => void = (
   const notes: string[] = [];
   const cg = makeClassCgroups(`mcast-class-${o.port}`);
   if (cg.problem) notes.push(`no cgroups (${cg.problem}): CPU and memory are not capped; processes are capped by RLIMIT_NPROC only`);
+  if (!o.testLogin) {
+    const missing = o.students.filter((name) => accountHome(name) === undefined);
+    if (missing.length) notes.push(`no account on this machine for ${missing.join(", ")}: they cannot log in until they have one`);
+    const open = o.students.filter((name) => {
+      const home = accountHome(name);
+      return home !== undefined && existsSync(home) && (statSync(home).mode & 0o077) !== 0;
+    });
+    if (open.length) notes.push(`homes other users can read: ${open.join(", ")} (their course copy is 0700 anyway; for the rest: sudo chmod 700 on those homes)`);
+  }
   const defs = loginDefs();
   const settings: ClassSettings = {
     mode: o.testLogin ? "test-login" : "pam",

@@ -1,10 +1,12 @@
-// Run by the hub (as root) before a student's server starts: their home (in
-// --test-login mode, where they have no account) and their own copy of the
-// notebooks in it, made on the first login and never touched again, so what
-// they wrote survives every later login, a new course version included.
+// Run as the student (the hub starts it with their uid) before their server
+// starts: their own copy of the notebooks, in their home, made at the first
+// login and never touched again, so what they wrote survives every later
+// login, a new course version included. Run as the student and not as root,
+// so that nothing a student puts in their home (a link, a folder renamed at
+// the right moment) can make root write anywhere.
 //
-//   node dist/scripts/class/student-home.js --home DIR --uid N --gid N
-import { chmodSync, cpSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+//   node dist/scripts/class/student-home.js --home DIR
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { NOTEBOOKS } from "../jupyter";
 import { linkCourse } from "../course-link";
@@ -22,39 +24,6 @@ function courseFiles(dir: string, rel = ""): string[] {
   return files;
 }
 
-function chownTree(path: string, uid: number, gid: number): void {
-  lchownSync(path, uid, gid);
-  if (lstatSync(path).isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
-}
-
-/** Make `home` (0700, the student's) if missing and the course copy in it if missing; returns what it made. */
-export function prepareHome(home: string, uid: number, gid: number): string[] {
-  const made: string[] = [];
-  if (!existsSync(home)) {
-    mkdirSync(dirname(home), { recursive: true });
-    mkdirSync(home, { mode: 0o700 });
-    chmodSync(home, 0o700);
-    lchownSync(home, uid, gid);
-    made.push(home);
-  }
-  const copy = join(home, COURSE_FOLDER);
-  if (existsSync(copy) || isLink(copy)) return made;
-  // Built under another name, ours alone until it is complete, then renamed in.
-  const partial = join(home, `.${COURSE_FOLDER}.partial-${process.pid}`);
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { mode: 0o700 });
-  for (const file of courseFiles(NOTEBOOKS)) {
-    mkdirSync(dirname(join(partial, file)), { recursive: true });
-    cpSync(join(NOTEBOOKS, file), join(partial, file));
-  }
-  linkCourse(partial);
-  chmodSync(partial, 0o755);
-  chownTree(partial, uid, gid);
-  renameSync(partial, copy);
-  made.push(copy);
-  return made;
-}
-
 function isLink(path: string): boolean {
   try {
     return lstatSync(path).isSymbolicLink();
@@ -63,22 +32,34 @@ function isLink(path: string): boolean {
   }
 }
 
+/** Make the course copy in `home` unless there is one; returns its path when it made it. */
+export function prepareCopy(home: string): string | undefined {
+  const copy = join(home, COURSE_FOLDER);
+  if (existsSync(copy) || isLink(copy)) return undefined;
+  // Built under another name, then renamed in: a copy is whole or absent.
+  const partial = join(home, `.${COURSE_FOLDER}.partial-${process.pid}`);
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial);
+  for (const file of courseFiles(NOTEBOOKS)) {
+    mkdirSync(dirname(join(partial, file)), { recursive: true });
+    cpSync(join(NOTEBOOKS, file), join(partial, file));
+  }
+  linkCourse(partial);
+  // Theirs alone, whatever their home's mode (useradd's default is 0755).
+  chmodSync(partial, 0o700);
+  renameSync(partial, copy);
+  return copy;
+}
+
 function main(): void {
   const args = process.argv.slice(2);
-  const value = (name: string): string => {
-    const i = args.indexOf(name);
-    const v = i >= 0 ? args[i + 1] : undefined;
-    if (v === undefined) throw new Error(`student-home: ${name} is required (usage: --home DIR --uid N --gid N)`);
-    return v;
-  };
-  const id = (name: string): number => {
-    const v = value(name);
-    if (!/^\d+$/.test(v)) throw new Error(`student-home: ${name} must be a number, got ${JSON.stringify(v)}`);
-    return Number(v);
-  };
-  const home = value("--home");
-  if (!home.startsWith("/")) throw new Error(`student-home: --home must be an absolute path, got ${JSON.stringify(home)}`);
-  for (const made of prepareHome(home, id("--uid"), id("--gid"))) console.log(`student-home: made ${made}`);
+  const i = args.indexOf("--home");
+  const home = i >= 0 ? args[i + 1] : undefined;
+  if (!home || !home.startsWith("/") || args.length !== 2) throw new Error(`student-home: usage: --home DIR (an absolute path), got ${JSON.stringify(args)}`);
+  if (process.getuid?.() === 0) throw new Error("student-home: run it as the student, not as root (the hub does)");
+  if (!existsSync(home)) throw new Error(`student-home: ${home} does not exist: a student's home is made with their account (or, in --test-login mode, by the hub)`);
+  const made = prepareCopy(home);
+  if (made) console.log(`student-home: made ${made}`);
 }
 
 if (require.main === module) {

@@ -110,8 +110,18 @@ def student(name):
     return user.pw_uid, user.pw_gid, user.pw_dir, groups
 
 
-def run_checked(argv, timeout):
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+def as_student(uid, gid, groups, home):
+    """A preexec_fn that makes the child the student (still root until it runs)."""
+    def become():
+        os.setgid(gid)
+        os.setgroups(groups)
+        os.setuid(uid)
+        os.chdir(home)
+    return become
+
+
+def run_as(argv, timeout, preexec, env):
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, preexec_fn=preexec, env=env)
     if done.returncode != 0:
         raise RuntimeError("%s failed (%d): %s" % (" ".join(argv), done.returncode, (done.stderr or done.stdout).strip()))
 
@@ -127,6 +137,8 @@ class CourseSpawner(LocalProcessSpawner):
         procs = [os.path.join(folder, "cgroup.procs") for folder, _ in self.cgroups]
         nproc = S["limits"]["processes"]
 
+        become = as_student(uid, gid, groups, home)
+
         def preexec():
             # Still root here: enter the student's cgroups, then become them.
             for path in procs:
@@ -134,10 +146,7 @@ class CourseSpawner(LocalProcessSpawner):
                     f.write("0")
             if nproc:
                 resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-            os.setgid(gid)
-            os.setgroups(groups)
-            os.setuid(uid)
-            os.chdir(home)
+            become()
 
         return preexec
 
@@ -161,9 +170,14 @@ class CourseSpawner(LocalProcessSpawner):
         return [(os.path.join(root["path"], self.user.name), root["kind"]) for root in S["cgroupRoots"]]
 
     async def start(self):
-        uid, gid, home, _ = student(self.user.name)
-        # First login: the home (test-login) and the notebooks; never overwritten after.
-        run_checked([S["node"], S["studentHome"], "--home", home, "--uid", str(uid), "--gid", str(gid)], 60)
+        uid, gid, home, groups = student(self.user.name)
+        if S["mode"] == "test-login" and not os.path.isdir(home):
+            # In the class's own folder (root's, mode 0711): the student's from here on.
+            os.mkdir(home, 0o700)
+            os.chown(home, uid, gid)
+        # First login: their copy of the notebooks, made by them; never overwritten after.
+        run_as([S["node"], S["studentHome"], "--home", home], 60, as_student(uid, gid, groups, home),
+               {"HOME": home, "PATH": S["path"], "USER": self.user.name})
         self.make_cgroups()
         self.notebook_dir = os.path.join(home, S["courseFolder"])
         return await super().start()
