@@ -2,10 +2,10 @@
 // servers, the cap on labs as a class sets it, and the grader's names for
 // collected submissions that share a file name.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { idleServers } from "../scripts/class/culler";
 import { HubUser } from "../scripts/class/hub-api";
 import { parseClassArgs, parseDuration, StartOptions } from "../scripts/class/options";
@@ -13,6 +13,7 @@ import { submissionLabels } from "../scripts/grade";
 import { checkLabCap, labCap } from "../src/lab/lab-cap";
 
 const dir = mkdtempSync(join(tmpdir(), "mcast-class-options-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const students = (text: string) => {
   const f = join(dir, `s${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(f, text);
