@@ -53,11 +53,11 @@ export { Run } from "./lab/command";
 export type { RunOptions, RunResult } from "./lab/command";
 export { lectureTopology } from "./lab/topology";
 export { topologyRows, checkTopology } from "./lab/resolve-topology";
-export type { Topology, NetworkSpec, HostSpec, InterfaceSpec, RouteSpec } from "./lab/topology";
+export type { Topology, NetworkSpec, QuerierSpec, HostSpec, InterfaceSpec, RouteSpec } from "./lab/topology";
 export { transcript } from "./lab/transcript";
 export { lectureDemonstration } from "./lab/demonstration";
 export type { Programs, DemonstrationRow } from "./lab/demonstration";
-export type { AddressRow, RouteRow, GroupRow, UdpCounters, UdpSocketRow } from "./lab/views";
+export type { AddressRow, RouteRow, GroupRow, MdbRow, UdpCounters, UdpSocketRow } from "./lab/views";
 
 // --- Capture: tcpdump in a host, pcap files, the dissector ---------------
 export { sniff, waitForQuiet } from "./capture/sniff";

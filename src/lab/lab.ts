@@ -3,7 +3,6 @@
 // and has a mount namespace of its own, so when it ends, whether by down(), by
 // its owner's exit or by a kill -9 of the owner, the kernel takes everything
 // with it. Nothing is ever added to this machine's own network namespace.
-import { checkLabCap, LAB_SCRIPT_ARG } from "./lab-cap";
 import { ChildProcess, spawn } from "node:child_process";
 import { userInfo } from "node:os";
 import { join } from "node:path";
@@ -14,7 +13,9 @@ import { Plan, planLab, planScript, planText, PlanOptions, RUN_DIR } from "./pla
 import { Event, PROTOCOL, Request, SupervisorConfig } from "./owner-supervisor-protocol";
 import { checkRunOptions, GRACE_MS, KillSignal, Run, RunOptions } from "./command";
 import { Resolved } from "./resolve-topology";
-import { Topology } from "./topology";
+import { SWITCH_NAMESPACE, Topology } from "./topology";
+import { checkLabCap, LAB_SCRIPT_ARG } from "./lab-cap";
+import { MdbRow, parseMdb } from "./views";
 import { userNamespaceFix } from "./user-namespaces";
 import { courseRoot } from "../util/course-root";
 import { LabError, labIsDown } from "./lab-error";
@@ -49,6 +50,8 @@ export class Lab {
   /** What the supervisor could not set up (a hostname, /etc/hosts...): niceties, not failures. */
   readonly warnings: string[] = [];
   private readonly hostMap = new Map<string, Host>();
+  /** Bridge port (the switch's end of a link) → the host and interface at the other end. */
+  private readonly ports = new Map<string, { host: string; interface: string }>();
   private readonly runs = new Map<number, Run>();
   private child?: ChildProcess;
   private pid1 = 0;
@@ -67,6 +70,16 @@ export class Lab {
     this.userNamespace = options.userNamespace ?? process.getuid?.() !== 0;
     this.user = this.topology.user ?? safeUserName();
     for (const h of resolved.hosts) this.hostMap.set(h.name, new Host(h.name, this, h.spec));
+    for (const h of resolved.hosts) for (const f of h.interfaces) this.ports.set(f.peer, { host: h.name, interface: f.name });
+  }
+
+  /**
+   * The bridges' multicast databases (`bridge mdb show`), which a snooping
+   * bridge fills from the reports it hears: which host's port has joined which
+   * group, and how long until the entry expires. Empty without snooping.
+   */
+  async mdb(): Promise<MdbRow[]> {
+    return parseMdb(await this.namespace(SWITCH_NAMESPACE).cmd("bridge -j -s mdb show"), this.ports);
   }
 
   /** The hosts, in the topology's order. */

@@ -4,7 +4,7 @@
 // many hosts there are: one for the switch namespace (the lab's own), then
 // one per host, side by side.
 import { shellQuote } from "../util/shell";
-import { checkSysctls, Resolved, ResolvedHost } from "./resolve-topology";
+import { checkSysctls, Resolved, ResolvedHost, ResolvedQuerier } from "./resolve-topology";
 import { SWITCH_NAMESPACE } from "./topology";
 import { ArgumentError } from "../util/errors";
 
@@ -56,7 +56,16 @@ export function planLab(lab: Resolved, options: PlanOptions = {}): Plan {
   for (const net of used.filter((n) => !n.isolated)) {
     sw.push(`link add ${net.name} type bridge mcast_snooping ${net.snooping ? 1 : 0}`, ...quiet(net.name));
     if (net.gateway) sw.push(`addr add ${net.gateway}/${net.prefix} dev ${net.name}`);
+    const q = net.querier;
+    if (q) {
+      if (q.address !== net.gateway) sw.push(`addr add ${q.address}/${net.prefix} dev ${net.name}`);
+      sw.push(querierTimers(net.name, q));
+    }
     sw.push(`link set dev ${net.name} up`);
+    // Last, once its timers are set: the bridge waits one other-querier-present
+    // interval from this moment before it stops flooding joined groups (measured:
+    // turned on before the timers, it kept flooding for the default 255 s).
+    if (q) sw.push(`link set dev ${net.name} type bridge mcast_querier 1`);
   }
   for (const h of lab.hosts) {
     for (const f of h.interfaces) {
@@ -85,6 +94,25 @@ export function planLab(lab: Resolved, options: PlanOptions = {}): Plan {
   const names = lab.hosts.filter((h) => h.address).map((h) => `${h.address}\t${h.name}`);
   const hostsFile = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...names].join("\n") + "\n";
   return { namespaces: lab.namespaces, hosts: lab.hosts.map((h) => h.name), switch: sw, hostCommands, sysctls, hostsFile };
+}
+
+/** The bridge's querier timers, which iproute2 takes in hundredths of a second. */
+function querierTimers(bridge: string, q: ResolvedQuerier): string {
+  const cs = (seconds: number) => String(Math.round(seconds * 100));
+  return [
+    `link set dev ${bridge} type bridge`,
+    `mcast_igmp_version ${q.igmpVersion}`,
+    // The queries come from the bridge's address (q.address), not 0.0.0.0.
+    "mcast_query_use_ifaddr 1",
+    `mcast_query_interval ${cs(q.queryIntervalS)}`,
+    `mcast_query_response_interval ${cs(q.queryResponseIntervalS)}`,
+    `mcast_membership_interval ${cs(q.membershipIntervalS)}`,
+    `mcast_querier_interval ${cs(q.otherQuerierIntervalS)}`,
+    `mcast_last_member_interval ${cs(q.lastMemberIntervalS)}`,
+    `mcast_last_member_count ${q.robustness}`,
+    `mcast_startup_query_count ${q.robustness}`,
+    `mcast_startup_query_interval ${cs(q.startupQueryIntervalS)}`,
+  ].join(" ");
 }
 
 function hostBatch(h: ResolvedHost, quiet: (dev: string) => string[]): string[] {

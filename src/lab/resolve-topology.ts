@@ -6,7 +6,7 @@ import { ipv4Problem, tryParseIPv4 } from "../addresses/address";
 import { isMulticastNumber } from "../addresses/blocks";
 import { cidrOf, contains, formatCidr, parseCidr } from "../addresses/cidr";
 import { ArgumentError } from "../util/errors";
-import { HostSpec, InterfaceSpec, NetworkSpec, SWITCH_NAMESPACE, Topology, lectureTopology } from "./topology";
+import { HostSpec, InterfaceSpec, NetworkSpec, QuerierSpec, SWITCH_NAMESPACE, Topology, lectureTopology } from "./topology";
 
 /** Linux limits interface names to 15 characters (IFNAMSIZ - 1). */
 const IFNAME_MAX = 15;
@@ -42,6 +42,23 @@ export interface ResolvedNetwork {
   gateway?: string;
   isolated: boolean;
   snooping: boolean;
+  querier?: ResolvedQuerier;
+}
+
+/** A querier with every timer filled in, in seconds, and what the RFC derives from them. */
+export interface ResolvedQuerier {
+  address: string;
+  igmpVersion: 2 | 3;
+  queryIntervalS: number;
+  queryResponseIntervalS: number;
+  robustness: number;
+  lastMemberIntervalS: number;
+  /** robustness × query interval + response interval: how long a group lasts after its last report. */
+  membershipIntervalS: number;
+  /** robustness × query interval + response interval / 2: how long another querier is presumed to be there. */
+  otherQuerierIntervalS: number;
+  /** query interval / 4: the first queries' spacing. */
+  startupQueryIntervalS: number;
 }
 
 export interface ResolvedInterface {
@@ -83,6 +100,8 @@ export function resolveTopology(topology: unknown, argument = "topology"): Resol
     networks.set(network.name, network);
   });
   const seen: Seen = { hosts: new Set(), macs: new Map(), addresses: new Map() };
+  // A querier's own address is taken, like a gateway's (which is checked by name below).
+  for (const n of networks.values()) if (n.querier && n.querier.address !== n.gateway) seen.addresses.set(`${n.name}/${n.querier.address}`, `the querier of ${n.name}`);
   const hosts = t.hosts.map((h, i) => resolveHost(h, `${argument}.hosts[${i}]`, networks, seen, argument));
   return { topology: t, networks: [...networks.values()], hosts, namespaces: [SWITCH_NAMESPACE, ...hosts.map((h) => h.name)] };
 }
@@ -114,6 +133,46 @@ function resolveNetwork(n: NetworkSpec, at: string, networks: ReadonlyMap<string
   }
   const resolved: ResolvedNetwork = { spec: n, name: n.name, network, prefix, isolated: n.isolated === true, snooping: n.snooping === true };
   if (n.gateway !== undefined) resolved.gateway = hostAddress(n.gateway, resolved, `${at}.gateway`);
+  if (n.querier !== undefined && n.querier !== false) resolved.querier = resolveQuerier(n.querier, `${at}.querier`, resolved);
+  return resolved;
+}
+
+function resolveQuerier(q: true | QuerierSpec, at: string, net: ResolvedNetwork): ResolvedQuerier {
+  need(q === true || (typeof q === "object" && q !== null && !Array.isArray(q)), at, q, "true, false or a querier object { address, igmpVersion, queryIntervalS, ... } (or left out)");
+  need(net.snooping, at, q, "left out unless snooping is true", "a querier matters to a bridge that snoops: without snooping it floods every group anyway");
+  need(!net.isolated, at, q, "left out on an isolated network", "an isolated network has no bridge to be the querier");
+  const spec: QuerierSpec = q === true ? {} : q;
+  for (const key of Object.keys(spec)) {
+    need(["address", "igmpVersion", "queryIntervalS", "queryResponseIntervalS", "robustness", "lastMemberIntervalS"].includes(key), `${at}.${key}`, (spec as Record<string, unknown>)[key],
+      "one of address, igmpVersion, queryIntervalS, queryResponseIntervalS, robustness, lastMemberIntervalS");
+  }
+  const address = spec.address ?? net.gateway;
+  need(address !== undefined, `${at}.address`, spec.address, "an address on the network for the queries' source", "the network has no gateway to send them from");
+  const seconds = (key: "queryIntervalS" | "queryResponseIntervalS" | "lastMemberIntervalS", fallback: number, min: number, max: number) => {
+    const v = spec[key] ?? fallback;
+    need(typeof v === "number" && Number.isFinite(v) && v >= min && v <= max && Math.round(v * 100) === v * 100, `${at}.${key}`, v, `seconds from ${min} to ${max}, in hundredths at most`);
+    return v;
+  };
+  const igmpVersion = spec.igmpVersion ?? 3;
+  need(igmpVersion === 2 || igmpVersion === 3, `${at}.igmpVersion`, igmpVersion, "2 or 3 (or left out for 3)");
+  const queryIntervalS = seconds("queryIntervalS", 5, 1, 3600);
+  // IGMP's Max Response Time is a byte of tenths of a second in v2 (25.5 s at most), and must be below the query interval.
+  const queryResponseIntervalS = seconds("queryResponseIntervalS", 1, 0.1, 25.5);
+  need(queryResponseIntervalS < queryIntervalS, `${at}.queryResponseIntervalS`, queryResponseIntervalS, `less than the query interval, ${queryIntervalS} s`, "RFC 3376 section 8.3");
+  const robustness = spec.robustness ?? 2;
+  need(Number.isInteger(robustness) && robustness >= 1 && robustness <= 7, `${at}.robustness`, robustness, "a whole number from 1 to 7 (the RFC's default is 2)");
+  const lastMemberIntervalS = seconds("lastMemberIntervalS", 1, 0.1, 25.5);
+  const resolved: ResolvedQuerier = {
+    address: hostAddress(address!, net, spec.address !== undefined ? `${at}.address` : `${at} (the network's gateway)`),
+    igmpVersion,
+    queryIntervalS,
+    queryResponseIntervalS,
+    robustness,
+    lastMemberIntervalS,
+    membershipIntervalS: robustness * queryIntervalS + queryResponseIntervalS,
+    otherQuerierIntervalS: robustness * queryIntervalS + queryResponseIntervalS / 2,
+    startupQueryIntervalS: queryIntervalS / 4,
+  };
   return resolved;
 }
 

@@ -28,8 +28,38 @@ export interface NetworkSpec {
    * multicast frame to every port, as VirtualBox's host-only network does.
    */
   snooping?: boolean;
+  /**
+   * The bridge as IGMP querier (snooping networks only): it sends general
+   * queries from `querier.address` (or the network's gateway), and once it
+   * has waited the other-querier-present interval, it stops flooding the
+   * groups someone joined to ports where no one did. `true` takes the lab's
+   * short timers (below); without a querier a snooping bridge floods every group.
+   */
+  querier?: boolean | QuerierSpec;
   /** One line for a reader. */
   about?: string;
+}
+
+/**
+ * An IGMP querier's settings (RFC 2236 section 8, RFC 3376 section 8). The
+ * lab's defaults are RFC 3376's divided by 25, so that a lesson sees a
+ * membership expire in seconds rather than minutes: a query every 5 s, answers
+ * within 1 s, robustness 2, so a group is forgotten 11 s after its last
+ * report and another querier is presumed gone after 10.5 s.
+ */
+export interface QuerierSpec {
+  /** The queries' source: an address on the network that no host has (the network's gateway if left out). */
+  address?: string;
+  /** IGMP version of the queries: 2, or 3 (the default). */
+  igmpVersion?: 2 | 3;
+  /** Seconds between general queries (default 5; RFC 125). */
+  queryIntervalS?: number;
+  /** The Max Response Time a query asks for, in seconds (default 1; RFC 10). */
+  queryResponseIntervalS?: number;
+  /** How many lost messages the timers allow for (default 2, as in the RFC). */
+  robustness?: number;
+  /** Seconds between the group-specific queries sent after a leave (default 1, as in the RFC). */
+  lastMemberIntervalS?: number;
 }
 
 /** One interface of a host: its name, the network it plugs into, its address and MAC. */

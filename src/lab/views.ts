@@ -151,3 +151,35 @@ export function parseSnmp(text: string): Record<string, Record<string, number>> 
   }
   return out;
 }
+
+/** One entry of a bridge's multicast database: a port (a host's interface) that joined a group. */
+export interface MdbRow {
+  /** The network (the bridge). */
+  network: string;
+  /** The host whose link the port is, or "(bridge)" for the bridge's own membership. */
+  host: string;
+  interface: string;
+  group: string;
+  /** "temp" (learned from reports, it expires) or "permanent" (added by hand). */
+  state: string;
+  /** Seconds until the entry expires without a new report; null for a permanent one. */
+  expiresInS: number | null;
+}
+
+/**
+ * `bridge -j -s mdb show` in the switch namespace, IPv4 groups only, each port
+ * named by the host and interface at its other end (`ports`: "eastny-eth1" →
+ * eastny, eth1).
+ */
+export function parseMdb(json: string, ports: ReadonlyMap<string, { host: string; interface: string }>): MdbRow[] {
+  const bridges = JSON.parse(json || "[]") as Array<{ mdb?: Array<{ dev: string; port: string; grp: string; state: string; timer?: string }> }>;
+  return bridges.flatMap((b) =>
+    (b.mdb ?? [])
+      .filter((e) => !e.grp.includes(":"))
+      .map((e) => {
+        const at = e.port === e.dev ? { host: "(bridge)", interface: e.dev } : (ports.get(e.port) ?? { host: "?", interface: e.port });
+        const timer = e.timer === undefined ? NaN : Number(e.timer.trim());
+        return { network: e.dev, host: at.host, interface: at.interface, group: e.grp, state: e.state, expiresInS: e.state === "permanent" || !Number.isFinite(timer) ? null : timer };
+      }),
+  );
+}
