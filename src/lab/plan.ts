@@ -34,6 +34,8 @@ export interface Plan {
   sysctls: Array<{ namespace: string; values: Record<string, string> }>;
   /** The lab's /etc/hosts, so that hosts reach each other by name. */
   hostsFile: string;
+  /** Each multicast router's smcroute.conf (the lab runs one smcrouted per router). */
+  routers: Array<{ host: string; conf: string; interfaces: string[] }>;
 }
 
 export function checkPlanOptions(options: PlanOptions, argument = "options"): void {
@@ -87,13 +89,49 @@ export function planLab(lab: Resolved, options: PlanOptions = {}): Plan {
     if (options.igmpVersion) values["net.ipv4.conf.all.force_igmp_version"] = String(options.igmpVersion);
     for (const [k, v] of Object.entries(options.sysctls ?? {})) values[k] = String(v);
     if (h.spec.forwarding) values["net.ipv4.ip_forward"] = "1";
+    // A multicast router as a real one is set: strict reverse-path filtering
+    // (the lab's unicast routes lead back to every sender, so it passes).
+    if (h.spec.multicastRoutes?.length) Object.assign(values, { "net.ipv4.conf.all.rp_filter": "1", "net.ipv4.conf.default.rp_filter": "1" });
     for (const [k, v] of Object.entries(h.spec.sysctls ?? {})) values[k] = String(v);
     if (Object.keys(values).length > 0) sysctls.push({ namespace: h.name, values });
   }
 
   const names = lab.hosts.filter((h) => h.address).map((h) => `${h.address}\t${h.name}`);
   const hostsFile = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...names].join("\n") + "\n";
-  return { namespaces: lab.namespaces, hosts: lab.hosts.map((h) => h.name), switch: sw, hostCommands, sysctls, hostsFile };
+  const routers = lab.hosts.filter((h) => (h.spec.multicastRoutes?.length ?? 0) > 0).map(routerConf);
+  return { namespaces: lab.namespaces, hosts: lab.hosts.map((h) => h.name), switch: sw, hostCommands, sysctls, hostsFile, routers };
+}
+
+/**
+ * Start a router's smcrouted in its namespace, a child of the lab's first
+ * process (so it ends with the lab), and wait, 5 s at most, until it has made
+ * a multicast interface (VIF) of each interface its routes use.
+ */
+function routerScript(r: Plan["routers"][number]): string[] {
+  const base = `/run/smcroute-${r.host}`;
+  const ns = `nsenter --net=/run/netns/${r.host}`;
+  const daemon = `${ns} smcrouted -n -N -i ${r.host} -f ${base}.conf -u ${base}.sock -P ${base}.pid -l notice`;
+  // /proc/net/ip_mr_vif: a header line, then one line per VIF.
+  const ready = `[ "$(${ns} cat /proc/net/ip_mr_vif | wc -l)" -gt ${r.interfaces.length} ]`;
+  return [
+    `printf %s ${shellQuote(r.conf)} > ${base}.conf`,
+    `${daemon} > ${base}.log 2>&1 < /dev/null &`,
+    "daemon=$!",
+    "n=0",
+    `until ${ready}; do`,
+    `  if ! kill -0 $daemon 2>/dev/null || [ $n -ge 50 ]; then echo "smcrouted on ${r.host} did not start: $(cat ${base}.log)" >&2; exit 4; fi`,
+    "  n=$((n + 1)); sleep 0.1",
+    "done",
+  ];
+}
+
+/** A router's smcroute.conf: every interface its routes use enabled (with its TTL threshold), then the routes. */
+function routerConf(h: ResolvedHost): { host: string; conf: string; interfaces: string[] } {
+  const routes = h.spec.multicastRoutes ?? [];
+  const used = h.interfaces.map((f) => f.name).filter((name) => routes.some((r) => r.from === name || r.to.includes(name)));
+  const lines = used.map((name) => `phyint ${name} enable ttl-threshold ${h.spec.ttlThresholds?.[name] ?? 1}`);
+  for (const r of routes) lines.push(`mroute from ${r.from}${r.source ? ` source ${r.source}` : ""} group ${r.group} to ${r.to.join(" ")}`);
+  return { host: h.name, conf: lines.join("\n") + "\n", interfaces: used };
 }
 
 /** The bridge's querier timers, which iproute2 takes in hundredths of a second. */
@@ -162,6 +200,7 @@ export function planScript(plan: Plan, supervisor: string[]): string {
     s.push("} &", 'pids="$pids $!"');
   }
   s.push("failed=", 'for p in $pids; do wait $p || failed=1; done', 'if [ -n "$failed" ]; then exit 3; fi');
+  for (const r of plan.routers) s.push(...routerScript(r));
   s.push(`echo '{"ev":"built"}'`);
   // A background job's stdin would be /dev/null: hand it the owner's pipe.
   s.push("exec 3<&0", `${supervisor.map(shellQuote).join(" ")} <&3 3<&- &`, "supervisor=$!", "exec 3<&-", "wait $supervisor");

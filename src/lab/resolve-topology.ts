@@ -189,6 +189,7 @@ function resolveHost(h: HostSpec, at: string, networks: ReadonlyMap<string, Reso
   checkRoutes(h, at, interfaces, names);
   if (h.forwarding !== undefined) need(typeof h.forwarding === "boolean", `${at}.forwarding`, h.forwarding, "true or false (or left out)");
   if (h.sysctls !== undefined) checkSysctls(h.sysctls, `${at}.sysctls`);
+  checkMulticastRouting(h, at, names);
   const shared = interfaces.find((f) => !f.network.isolated);
   return { spec: h, name: h.name, interfaces, address: shared?.address };
 }
@@ -274,6 +275,40 @@ export function topologyRows(topology: Topology = lectureTopology): Array<Record
       "default route": h.spec.defaultRoute !== undefined && sameNetwork(h.spec.defaultRoute, f) ? `via ${h.spec.defaultRoute}` : "",
     })),
   );
+}
+
+/** A router's multicast routes and TTL thresholds: its own interfaces, groups, and forwarding on. */
+function checkMulticastRouting(h: HostSpec, at: string, names: ReadonlySet<string>): void {
+  const ifaces = [...names].join(", ");
+  if (h.multicastRoutes !== undefined) {
+    need(Array.isArray(h.multicastRoutes) && h.multicastRoutes.length <= 64, `${at}.multicastRoutes`, h.multicastRoutes, "an array of at most 64 routes { group, from, to, source? } (or left out)");
+    need(h.forwarding === true, `${at}.multicastRoutes`, h.multicastRoutes, "left out unless forwarding is true", "only a router forwards");
+    h.multicastRoutes.forEach((r, i) => {
+      const rat = `${at}.multicastRoutes[${i}]`;
+      need(typeof r === "object" && r !== null, rat, r, "a route { group, from, to, source? }");
+      for (const key of Object.keys(r)) need(["group", "from", "to", "source"].includes(key), `${rat}.${key}`, (r as unknown as Record<string, unknown>)[key], "one of group, from, to, source");
+      checkAddress(r.group, `${rat}.group`);
+      need(isMulticastNumber(tryParseIPv4(r.group)), `${rat}.group`, r.group, "a group in 224.0.0.0/4");
+      need(names.has(r.from), `${rat}.from`, r.from, `one of ${h.name}'s interfaces: ${ifaces}`);
+      need(Array.isArray(r.to) && r.to.length > 0, `${rat}.to`, r.to, "a non-empty array of interfaces");
+      for (const to of r.to) {
+        need(names.has(to), `${rat}.to`, to, `one of ${h.name}'s interfaces: ${ifaces}`);
+        need(to !== r.from, `${rat}.to`, to, `an interface other than the one it arrives on (${r.from})`);
+      }
+      if (r.source !== undefined) {
+        checkAddress(r.source, `${rat}.source`);
+        need(!isMulticastNumber(tryParseIPv4(r.source)), `${rat}.source`, r.source, "a unicast address (a sender's)");
+      }
+    });
+  }
+  if (h.ttlThresholds !== undefined) {
+    need(typeof h.ttlThresholds === "object" && h.ttlThresholds !== null && !Array.isArray(h.ttlThresholds), `${at}.ttlThresholds`, h.ttlThresholds, "an object of interface: TTL (or left out)");
+    need(h.forwarding === true && (h.multicastRoutes?.length ?? 0) > 0, `${at}.ttlThresholds`, h.ttlThresholds, "left out unless the host routes multicast (forwarding and multicastRoutes)");
+    for (const [iface, ttl] of Object.entries(h.ttlThresholds)) {
+      need(names.has(iface), `${at}.ttlThresholds`, iface, `one of ${h.name}'s interfaces: ${ifaces}`);
+      need(Number.isInteger(ttl) && ttl >= 1 && ttl <= 255, `${at}.ttlThresholds.${iface}`, ttl, "a whole TTL from 1 to 255");
+    }
+  }
 }
 
 // --- small helpers -------------------------------------------------------

@@ -84,6 +84,18 @@ export interface RouteSpec {
   dev?: string;
 }
 
+/**
+ * A router's static multicast route (smcroute's `mroute`): datagrams to
+ * `group` that arrive on `from` are forwarded out of each interface in `to`
+ * (from `source` only, when given; from any source otherwise).
+ */
+export interface MulticastRouteSpec {
+  group: string;
+  from: string;
+  to: string[];
+  source?: string;
+}
+
 /** One host of a topology: its name, interfaces, default route and extra routes. */
 export interface HostSpec {
   /** Also its hostname and its namespace's name: lower-case letters, digits and "-". */
@@ -94,6 +106,13 @@ export interface HostSpec {
   routes?: RouteSpec[];
   /** Forward IPv4 between interfaces (a router). */
   forwarding?: boolean;
+  /**
+   * Multicast routes, for a host with forwarding: the lab runs smcrouted in
+   * its namespace (one instance per router, `-i NAME`), which installs them.
+   */
+  multicastRoutes?: MulticastRouteSpec[];
+  /** Per interface of a router, the least TTL a datagram must carry to be forwarded out of it (default 1). */
+  ttlThresholds?: Record<string, number>;
   /** Per-namespace sysctls (net.*), e.g. { "net.ipv4.conf.all.force_igmp_version": 2 }. */
   sysctls?: Record<string, string | number>;
   about?: string;
@@ -154,3 +173,43 @@ function lectureHost(name: string, last: string, natMac: string, hostonlyMac: st
  * link; it is also where the lab's supervisor runs.
  */
 export const SWITCH_NAMESPACE = "switch";
+
+/**
+ * The lecture's sender two routers away from the receivers: three networks
+ * in a row. midwood is on the host-only network; router1 joins it to the
+ * middle network, where bushwick is; router2 joins the middle network to the
+ * far one, where eastny and flatbush are. Both routers forward 224.1.1.5 and
+ * 234.3.2.1 away from midwood (and 224.0.0.251, which no router forwards
+ * whatever its routes say: 224.0.0.0/24 stays on its link).
+ */
+export const routedTopology: Topology = {
+  name: "routed",
+  user: "brooklyn",
+  about: "midwood, then two routers, then the receivers: three networks in a row",
+  networks: [
+    { name: "hostonly", cidr: "192.168.56.0/24", about: "midwood's network, as in the lecture" },
+    { name: "middle", cidr: "192.168.57.0/24", about: "between the two routers; bushwick is here" },
+    { name: "far", cidr: "192.168.58.0/24", about: "two routers from midwood: eastny and flatbush" },
+  ],
+  hosts: [
+    { name: "midwood", interfaces: [{ name: "eth1", network: "hostonly", address: "192.168.56.103", mac: "08:00:27:a1:33:b4" }], defaultRoute: "192.168.56.1" },
+    routedRouter("router1", ["hostonly", "192.168.56.1"], ["middle", "192.168.57.1"], { routes: [{ to: "192.168.58.0/24", via: "192.168.57.2" }] }),
+    { name: "bushwick", interfaces: [{ name: "eth1", network: "middle", address: "192.168.57.105" }], defaultRoute: "192.168.57.1" },
+    routedRouter("router2", ["middle", "192.168.57.2"], ["far", "192.168.58.1"], { defaultRoute: "192.168.57.1" }),
+    { name: "eastny", interfaces: [{ name: "eth1", network: "far", address: "192.168.58.101" }], defaultRoute: "192.168.58.1" },
+    { name: "flatbush", interfaces: [{ name: "eth1", network: "far", address: "192.168.58.104" }], defaultRoute: "192.168.58.1" },
+  ],
+};
+
+function routedRouter(name: string, upstream: [string, string], downstream: [string, string], rest: Partial<HostSpec>): HostSpec {
+  return {
+    name,
+    forwarding: true,
+    interfaces: [
+      { name: "eth1", network: upstream[0], address: upstream[1] },
+      { name: "eth2", network: downstream[0], address: downstream[1] },
+    ],
+    multicastRoutes: ["224.1.1.5", "234.3.2.1", "224.0.0.251"].map((group) => ({ group, from: "eth1", to: ["eth2"] })),
+    ...rest,
+  };
+}
