@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-course_pkgs=(jupyter-notebook python3-jupyterlab-server python3-jupyter-server python3-terminado tcpdump iproute2 util-linux procps python3)
+course_pkgs=(jupyter-notebook python3-jupyterlab-server python3-jupyter-server python3-terminado tcpdump iproute2 util-linux procps python3 smcroute)
 class_pkgs=(jupyterhub)
 dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark chromium fonts-nanum python3-jupyterlab-server python3-jupyter-server "${class_pkgs[@]}")
 bench_pkgs=(iperf mininet bridge-utils)
@@ -64,6 +64,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   # every account may log in); the course's hub is npm run class, so that one is stopped and disabled.
   if [[ " ${missing[*]} " == *" jupyterhub "* ]] && [ -d /run/systemd/system ]; then
     "${sudo[@]}" systemctl disable --now jupyterhub.service >/dev/null 2>&1 || true
+  fi
+  # Likewise smcroute's own daemon, which would route multicast on this
+  # machine's real interfaces; the lab runs one per router, inside the lab.
+  if [[ " ${missing[*]} " == *" smcroute "* ]] && [ -d /run/systemd/system ]; then
+    "${sudo[@]}" systemctl disable --now smcroute.service >/dev/null 2>&1 || true
   fi
 fi
 

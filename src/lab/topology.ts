@@ -111,7 +111,11 @@ export interface HostSpec {
    * its namespace (one instance per router, `-i NAME`), which installs them.
    */
   multicastRoutes?: MulticastRouteSpec[];
-  /** Per interface of a router, the least TTL a datagram must carry to be forwarded out of it (default 1). */
+  /**
+   * Per interface of a router, its TTL threshold (smcroute's ttl-threshold,
+   * default 1): a datagram goes out of it only if it arrived with a TTL
+   * greater than this (the kernel's test), so 1 lets all through that can live.
+   */
   ttlThresholds?: Record<string, number>;
   /** Per-namespace sysctls (net.*), e.g. { "net.ipv4.conf.all.force_igmp_version": 2 }. */
   sysctls?: Record<string, string | number>;

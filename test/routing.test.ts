@@ -1,0 +1,106 @@
+// Multicast across routers, live: the routed topology (midwood, router1, the
+// middle network, router2, the far network) with one smcrouted per router.
+// A datagram sent with TTL n reaches n networks and crosses n - 1 routers,
+// each taking one off its TTL; 224.0.0.0/24 never leaves its network whatever
+// the routes say; a router interface's TTL threshold holds back a datagram
+// that arrives with no more than it. And the routes are checked at the door.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { sniff } from "../src/capture/sniff";
+import { planLab } from "../src/lab/plan";
+import { resolveTopology } from "../src/lab/resolve-topology";
+import { routedTopology, Topology } from "../src/lab/topology";
+import { up } from "../src/lab/up";
+import { Lab } from "../src/lab/lab";
+import { ArgumentError } from "../src/util/errors";
+import { findProgram } from "../src/util/programs";
+
+const CI = process.env.CI === "true";
+const skip = process.getuid?.() !== 0 ? "smcrouted starts only as root" : !findProgram("smcrouted") && !CI ? "needs smcroute (sudo apt-get install smcroute)" : false;
+
+describe("multicast routes as data", () => {
+  test("each router's smcroute.conf: its interfaces enabled with their thresholds, then its routes", () => {
+    const t = structuredClone(routedTopology);
+    t.hosts[3].ttlThresholds = { eth2: 3 };
+    const plan = planLab(resolveTopology(t));
+    assert.deepEqual(plan.routers.map((r) => r.host), ["router1", "router2"]);
+    assert.equal(plan.routers[1].conf, [
+      "phyint eth1 enable ttl-threshold 1",
+      "phyint eth2 enable ttl-threshold 3",
+      "mroute from eth1 group 224.1.1.5 to eth2",
+      "mroute from eth1 group 234.3.2.1 to eth2",
+      "mroute from eth1 group 224.0.0.251 to eth2",
+      "",
+    ].join("\n"));
+    assert.equal(plan.sysctls.find((s) => s.namespace === "router1")!.values["net.ipv4.conf.all.rp_filter"], "1", "strict reverse-path filtering, as a real router");
+  });
+
+  const spoil = (f: (t: Topology) => void) => {
+    const t = structuredClone(routedTopology);
+    f(t);
+    return t;
+  };
+  const bad: Array<[string, Topology, RegExp]> = [
+    ["routes on a host that does not forward", spoil((t) => (t.hosts[1].forwarding = false)), /hosts\[1\]\.multicastRoutes must be left out unless forwarding is true/],
+    ["a route from an interface the router lacks", spoil((t) => (t.hosts[1].multicastRoutes![0].from = "eth9")), /multicastRoutes\[0\]\.from must be one of router1's interfaces: eth1, eth2; got "eth9"/],
+    ["a route back out of its own interface", spoil((t) => (t.hosts[1].multicastRoutes![0].to = ["eth1"])), /multicastRoutes\[0\]\.to must be an interface other than the one it arrives on \(eth1\)/],
+    ["a unicast group", spoil((t) => (t.hosts[1].multicastRoutes![0].group = "192.168.58.104")), /multicastRoutes\[0\]\.group must be a group in 224\.0\.0\.0\/4/],
+    ["a TTL threshold of 0", spoil((t) => (t.hosts[1].ttlThresholds = { eth2: 0 })), /ttlThresholds\.eth2 must be a whole TTL from 1 to 255/],
+  ];
+  for (const [what, t, message] of bad) {
+    test(`${what} is refused, naming the field`, () => {
+      assert.throws(() => resolveTopology(t), (e: unknown) => e instanceof ArgumentError && message.test(e.message));
+    });
+  }
+});
+
+/** Which networks a datagram from midwood reached, and the TTL it carried on each (from captures). */
+async function reach(lab: Lab, group: string, ttl: number): Promise<Record<string, number | null>> {
+  const where = { hostonly: ["midwood", "eth1"], middle: ["bushwick", "eth1"], far: ["flatbush", "eth1"] } as const;
+  const captures = Object.entries(where).map(([net, [host, iface]]) => [net, sniff(lab.host(host), { iface, filter: `udp port 50001 and dst ${group}`, timeoutMs: 1200 })] as const);
+  for (const [, c] of captures) await c.ready;
+  await lab.host("midwood").send({ group, port: 50001, from: "192.168.56.103", message: `TTL ${ttl}`, ttl });
+  const seen: Record<string, number | null> = {};
+  for (const [net, c] of captures) {
+    const p = (await c).packets[0];
+    seen[net] = p ? p.layer("IP")!.num("ttl") : null;
+  }
+  return seen;
+}
+
+describe("multicast across two routers, live", { skip }, () => {
+  test("TTL n reaches n networks, one less at each router; 224.0.0.251 stays on its network", { timeout: 60_000 }, async () => {
+    const lab = await up(routedTopology);
+    try {
+      assert.deepEqual(await reach(lab, "224.1.1.5", 1), { hostonly: 1, middle: null, far: null }, "TTL 1: midwood's own network only");
+      assert.deepEqual(await reach(lab, "224.1.1.5", 2), { hostonly: 2, middle: 1, far: null }, "TTL 2: one router crossed");
+      assert.deepEqual(await reach(lab, "224.1.1.5", 3), { hostonly: 3, middle: 2, far: 1 }, "TTL 3: both routers");
+      assert.deepEqual(await reach(lab, "224.0.0.251", 32), { hostonly: 32, middle: null, far: null }, "224.0.0.0/24 is never forwarded, whatever the TTL and the routes");
+      const eastny = lab.host("eastny").receive({ group: "234.3.2.1", port: 50001, on: "192.168.58.101", timeoutMs: 3000 });
+      await new Promise((r) => setTimeout(r, 200));
+      await lab.host("midwood").send({ group: "234.3.2.1", port: 50001, from: "192.168.56.103", message: "Hello, World!", ttl: 3 });
+      assert.equal((await eastny).datagrams[0]?.message, "Hello, World!", "a receiver two routers away gets the message");
+    } finally {
+      await lab.down();
+    }
+  });
+
+  test("a TTL threshold on router2's far interface holds back a datagram that arrives with no more than it", { timeout: 60_000 }, async () => {
+    const t = structuredClone(routedTopology);
+    t.hosts[3].ttlThresholds = { eth2: 3 };
+    const lab = await up(t);
+    try {
+      // The kernel forwards when the arriving TTL is more than the threshold:
+      // sent with 4, it reaches router2 with 3 and stops; sent with 5, with 4, and goes on.
+      assert.deepEqual(await reach(lab, "224.1.1.5", 3), { hostonly: 3, middle: 2, far: null });
+      assert.deepEqual(await reach(lab, "224.1.1.5", 4), { hostonly: 4, middle: 3, far: null });
+      assert.deepEqual(await reach(lab, "224.1.1.5", 5), { hostonly: 5, middle: 4, far: 3 });
+    } finally {
+      await lab.down();
+    }
+  });
+
+  test("a lab with routers in a user namespace is refused, saying why", async () => {
+    await assert.rejects(up(routedTopology, { userNamespace: true }), /need smcrouted, which starts only as root, and this lab runs in a user namespace as you/);
+  });
+});
