@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { median } from "./median";
 import { join } from "node:path";
 import { up } from "../src/lab/up";
-import { lectureTopology } from "../src/lab/topology";
+import { lectureTopology, routedTopology, Topology } from "../src/lab/topology";
 
 // Interleaved, one of each per round, so that drift in the machine's load
 // hits both alike.
@@ -33,9 +33,9 @@ function machine(): string {
   return `${spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout}|${links.sort().join(" ")}`;
 }
 
-async function ours(firstCommand: boolean): Promise<{ up: number; first: number; down: number }> {
+async function ours(firstCommand: boolean, topology: Topology = lectureTopology): Promise<{ up: number; first: number; down: number }> {
   const t0 = performance.now();
-  const lab = await up(lectureTopology, { userNamespace: false });
+  const lab = await up(topology, { userNamespace: false });
   const t1 = performance.now();
   if (firstCommand) await lab.host("eastny").cmd("true");
   const t2 = performance.now();
@@ -45,12 +45,12 @@ async function ours(firstCommand: boolean): Promise<{ up: number; first: number;
 }
 
 /** Mininet's build+start, first command and stop, once (timed inside Python); or why it cannot run. */
-function mininet(): { up: number; first: number; down: number } | string {
+function mininet(shape: "lecture" | "routed" = "lecture"): { up: number; first: number; down: number } | string {
   if (process.getuid?.() !== 0) return "not measured: Mininet needs root";
   if (!existsSync(PYTHON) || spawnSync(PYTHON, ["-c", "import mininet.nodelib"]).status !== 0) {
     return "not measured: install Debian's mininet and bridge-utils (apt-get install mininet bridge-utils)";
   }
-  const run = spawnSync(PYTHON, [MININET_SCRIPT, "1"], { encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync(PYTHON, [MININET_SCRIPT, "1", ...(shape === "routed" ? ["routed"] : [])], { encoding: "utf8", timeout: 120_000 });
   if (run.status !== 0) return `failed: ${run.stderr.trim().split("\n").slice(-3).join(" / ")}`;
   const times = JSON.parse(run.stdout.trim().split("\n").pop()!) as { up: number[]; first: number[]; down: number[] };
   return { up: times.up[0], first: times.first[0], down: times.down[0] };
@@ -75,7 +75,6 @@ async function main(): Promise<void> {
     if (typeof m === "string") peerProblem = m;
     else peer.push(m);
   }
-  const after = machine();
   const labUp = median(plain.map((r) => r.up));
   const labDown = median(plain.map((r) => r.down));
   const labTotal = median(plain.map((r) => r.up + r.down));
@@ -98,7 +97,34 @@ async function main(): Promise<void> {
     console.log(`Mininet    up + first command + down ${ms(mFirstTotal)}`);
     console.log(`ratio      up+down: mcast-lab is ${(mTotal / labTotal).toFixed(1)}x as fast as Mininet; with a first command: ${(mFirstTotal / labFirstTotal).toFixed(1)}x`);
   }
-  console.log(after === before ? "this machine's links and namespaces: as before" : `this machine's links or namespaces CHANGED:\nbefore ${before}\nafter  ${after}`);
+  await routedRounds();
+  const end = machine();
+  console.log(end === before ? "this machine's links and namespaces: as before" : `this machine's links or namespaces CHANGED:\nbefore ${before}\nafter  ${end}`);
+}
+
+/** The routed topology (three networks, two routers, one smcrouted each) against Mininet building the same shape with the same daemons. */
+async function routedRounds(): Promise<void> {
+  await ours(true, routedTopology); // warm-up
+  const lab: number[] = [];
+  const peer: number[] = [];
+  let problem = "";
+  for (let i = 0; i < RUNS; i++) {
+    await settle();
+    const r = await ours(true, routedTopology);
+    lab.push(r.up + r.first + r.down);
+    if (problem) continue;
+    await settle();
+    const m = mininet("routed");
+    if (typeof m === "string") problem = m;
+    else peer.push(m.up + m.first + m.down);
+  }
+  console.log(`\nthe routed lab: 6 hosts (2 routers running smcrouted), 8 links, 3 networks; median of ${RUNS} rounds`);
+  console.log(`mcast-lab  up (routers ready) + first command + down ${ms(median(lab))}`);
+  if (problem) console.log(`Mininet    ${problem}`);
+  else {
+    console.log(`Mininet    up (routers ready) + first command + down ${ms(median(peer))}`);
+    console.log(`ratio      mcast-lab is ${(median(peer) / median(lab)).toFixed(1)}x as fast as Mininet on the routed shape`);
+  }
 }
 
 main().catch((error) => {

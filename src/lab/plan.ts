@@ -104,25 +104,26 @@ export function planLab(lab: Resolved, options: PlanOptions = {}): Plan {
 
 /**
  * Start a router's smcrouted in its namespace, a child of the lab's first
- * process (so it ends with the lab), and wait, 5 s at most, until it has made
+ * process (so it ends with the lab), and wait, 5 s at most (polling every 10 ms), until it has made
  * a multicast interface (VIF) of each interface its routes use.
  */
-function routerScript(r: Plan["routers"][number]): string[] {
+function routerScript(r: Plan["routers"][number]): { start: string[]; wait: string[] } {
   const base = `/run/smcroute-${r.host}`;
   const ns = `nsenter --net=/run/netns/${r.host}`;
   const daemon = `${ns} smcrouted -n -N -i ${r.host} -f ${base}.conf -u ${base}.sock -P ${base}.pid -l notice`;
+  const pid = `smcrouted_${r.host.replace(/-/g, "_")}`;
   // /proc/net/ip_mr_vif: a header line, then one line per VIF.
   const ready = `[ "$(${ns} cat /proc/net/ip_mr_vif | wc -l)" -gt ${r.interfaces.length} ]`;
-  return [
-    `printf %s ${shellQuote(r.conf)} > ${base}.conf`,
-    `${daemon} > ${base}.log 2>&1 < /dev/null &`,
-    "daemon=$!",
-    "n=0",
-    `until ${ready}; do`,
-    `  if ! kill -0 $daemon 2>/dev/null || [ $n -ge 50 ]; then echo "smcrouted on ${r.host} did not start: $(cat ${base}.log)" >&2; exit 4; fi`,
-    "  n=$((n + 1)); sleep 0.1",
-    "done",
-  ];
+  return {
+    start: [`printf %s ${shellQuote(r.conf)} > ${base}.conf`, `${daemon} > ${base}.log 2>&1 < /dev/null &`, `${pid}=$!`],
+    wait: [
+      "n=0",
+      `until ${ready}; do`,
+      `  if ! kill -0 $${pid} 2>/dev/null || [ $n -ge 500 ]; then echo "smcrouted on ${r.host} did not start: $(cat ${base}.log)" >&2; exit 4; fi`,
+      "  n=$((n + 1)); sleep 0.01",
+      "done",
+    ],
+  };
 }
 
 /** A router's smcroute.conf: every interface its routes use enabled (with its TTL threshold), then the routes. */
@@ -200,7 +201,10 @@ export function planScript(plan: Plan, supervisor: string[]): string {
     s.push("} &", 'pids="$pids $!"');
   }
   s.push("failed=", 'for p in $pids; do wait $p || failed=1; done', 'if [ -n "$failed" ]; then exit 3; fi');
-  for (const r of plan.routers) s.push(...routerScript(r));
+  // Every router's daemon first, then the waits: they start side by side.
+  const routers = plan.routers.map(routerScript);
+  for (const r of routers) s.push(...r.start);
+  for (const r of routers) s.push(...r.wait);
   s.push(`echo '{"ev":"built"}'`);
   // A background job's stdin would be /dev/null: hand it the owner's pipe.
   s.push("exec 3<&0", `${supervisor.map(shellQuote).join(" ")} <&3 3<&- &`, "supervisor=$!", "exec 3<&-", "wait $supervisor");
