@@ -51,7 +51,7 @@ export { Host, CommandError } from "./lab/host";
 export type { Receiving, Calling, CallResult, CallOptions, LabSendOptions, LabSendResult, LabReceiveOptions, LabReceiveResult } from "./lab/host";
 export { Run } from "./lab/command";
 export type { RunOptions, RunResult } from "./lab/command";
-export { lectureTopology, routedTopology } from "./lab/topology";
+export { lectureTopology, routedTopology, snoopingTopology } from "./lab/topology";
 export { topologyRows, checkTopology } from "./lab/resolve-topology";
 export type { Topology, NetworkSpec, QuerierSpec, HostSpec, InterfaceSpec, RouteSpec, MulticastRouteSpec } from "./lab/topology";
 export { transcript } from "./lab/transcript";
@@ -92,6 +92,8 @@ export type { SweepOptions, SweepRow } from "./experiment/sweep";
 // --- The lessons' own experiments (notebook 5's interface choice) --------
 export { routeTable, withRoutes } from "./lessons/interface-experiment";
 export type { RouteEntry, InterfaceRun, InterfaceRunOptions } from "./lessons/interface-experiment";
+export { whoHears } from "./lessons/who-hears";
+export type { WhoHearsOptions, HearingRow } from "./lessons/who-hears";
 
 // --- Homework: the check cells' mc.check, and what exercises hand out ----
 export { check, hiddenCases } from "./homework/check";

@@ -14,6 +14,7 @@ import { up } from "../src/lab/up";
 import { Lab } from "../src/lab/lab";
 import { ArgumentError } from "../src/util/errors";
 import { findProgram } from "../src/util/programs";
+import { whoHears } from "../src/lessons/who-hears";
 
 const CI = process.env.CI === "true";
 const skip = process.getuid?.() !== 0 ? "smcrouted starts only as root" : !findProgram("smcrouted") && !CI ? "needs smcroute (sudo apt-get install smcroute)" : false;
@@ -76,6 +77,9 @@ describe("multicast across two routers, live", { skip }, () => {
       assert.deepEqual(await reach(lab, "224.1.1.5", 2), { hostonly: 2, middle: 1, far: null }, "TTL 2: one router crossed");
       assert.deepEqual(await reach(lab, "224.1.1.5", 3), { hostonly: 3, middle: 2, far: 1 }, "TTL 3: both routers");
       assert.deepEqual(await reach(lab, "224.0.0.251", 32), { hostonly: 32, middle: null, far: null }, "224.0.0.0/24 is never forwarded, whatever the TTL and the routes");
+      // The same from every host's point of view: who hears a TTL-2 datagram, and with what TTL.
+      const rows = await whoHears(lab, { groups: ["224.1.1.5"], ttl: 2 });
+      assert.deepEqual(Object.fromEntries(rows.map((r) => [r.host, r.ttl])), { router1: 2, bushwick: 1, router2: 1, eastny: null, flatbush: null });
       const eastny = lab.host("eastny").receive({ group: "234.3.2.1", port: 50001, on: "192.168.58.101", timeoutMs: 3000 });
       await new Promise((r) => setTimeout(r, 200));
       await lab.host("midwood").send({ group: "234.3.2.1", port: 50001, from: "192.168.56.103", message: "Hello, World!", ttl: 3 });

@@ -8,7 +8,8 @@ import { describe, test } from "node:test";
 import { sniff } from "../src/capture/sniff";
 import { planLab } from "../src/lab/plan";
 import { resolveTopology } from "../src/lab/resolve-topology";
-import { lectureTopology, QuerierSpec, Topology } from "../src/lab/topology";
+import { lectureTopology, QuerierSpec, snoopingTopology, Topology } from "../src/lab/topology";
+import { whoHears } from "../src/lessons/who-hears";
 import { up } from "../src/lab/up";
 import { ArgumentError } from "../src/util/errors";
 
@@ -100,4 +101,27 @@ describe("a snooping bridge, live", () => {
     assert.ok(r.mdb.some((e) => e.group === "224.1.1.5" && e.host === "eastny"), "even though its table has eastny's join");
     assert.deepEqual(r.queries, []);
   });
+
+  test("whoHears, on the lecture's joins: with a querier each group reaches its members only, and 224.0.0.251 every host", { timeout: 60_000 }, async () => {
+    const lab = await up(snoopingTopology({ queryIntervalS: 1, queryResponseIntervalS: 0.5 }));
+    try {
+      await new Promise((r) => setTimeout(r, 2500));
+      const joins = [
+        lab.host("eastny").receive({ group: "224.1.1.5", port: 50001, on: "192.168.56.101", timeoutMs: 6000 }),
+        lab.host("flatbush").receive({ group: "224.1.1.5", port: 50001, on: "192.168.56.104", timeoutMs: 6000 }),
+        lab.host("bushwick").receive({ group: "234.3.2.1", port: 50001, on: "192.168.56.105", timeoutMs: 6000 }),
+      ];
+      await Promise.all(joins.map((j) => j.joined));
+      const rows = await whoHears(lab, { groups: ["224.1.1.5", "234.3.2.1", "224.0.0.251"] });
+      const heard = (group: string) => rows.filter((r) => r.group === group && r.heard).map((r) => r.host).sort();
+      assert.deepEqual(heard("224.1.1.5"), ["eastny", "flatbush"]);
+      assert.deepEqual(heard("234.3.2.1"), ["bushwick"]);
+      assert.deepEqual(heard("224.0.0.251"), ["bushwick", "eastny", "flatbush"]);
+      assert.ok(rows.filter((r) => r.heard).every((r) => r.ttl === 1), "with TTL 1, as sent: a switch is no router");
+      await Promise.allSettled(joins);
+    } finally {
+      await lab.down();
+    }
+  });
 });
+

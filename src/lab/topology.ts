@@ -217,3 +217,23 @@ function routedRouter(name: string, upstream: [string, string], downstream: [str
     ...rest,
   };
 }
+
+/**
+ * The lecture's four hosts on a host-only network that snoops IGMP, as a
+ * managed switch would, instead of flooding as VirtualBox's does. With a
+ * querier (the default) the bridge sends the queries itself, from
+ * 192.168.56.1 (where VirtualBox puts the host machine on this network);
+ * `querier` may also give the querier's timers.
+ */
+export function snoopingTopology(querier: boolean | QuerierSpec = true): Topology {
+  const t = structuredClone(lectureTopology);
+  t.name = querier === false ? "snooping" : "snooping-querier";
+  t.about = `the lecture's four VMs on a switch that snoops IGMP, ${querier === false ? "with no querier" : "the switch its own querier"}`;
+  t.networks[0] = {
+    ...t.networks[0],
+    snooping: true,
+    about: querier === false ? "a switch that snoops IGMP, with no querier on the network" : "a switch that snoops IGMP and is the network's querier (192.168.56.1)",
+    ...(querier === false ? {} : { querier: { address: "192.168.56.1", ...(querier === true ? {} : querier) } }),
+  };
+  return t;
+}
