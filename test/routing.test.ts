@@ -3,7 +3,8 @@
 // A datagram sent with TTL n reaches n networks and crosses n - 1 routers,
 // each taking one off its TTL; 224.0.0.0/24 never leaves its network whatever
 // the routes say; a router interface's TTL threshold holds back a datagram
-// that arrives with no more than it. And the routes are checked at the door.
+// that arrives with no more than it; and a datagram arriving on the wrong
+// side of a router (reverse-path forwarding) is dropped and counted. And the routes are checked at the door.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { sniff } from "../src/capture/sniff";
@@ -15,6 +16,7 @@ import { Lab } from "../src/lab/lab";
 import { ArgumentError } from "../src/util/errors";
 import { findProgram } from "../src/util/programs";
 import { whoHears } from "../src/lessons/who-hears";
+import { parseSnmp } from "../src/lab/views";
 
 const CI = process.env.CI === "true";
 const skip = process.getuid?.() !== 0 ? "smcrouted starts only as root" : !findProgram("smcrouted") && !CI ? "needs smcroute (sudo apt-get install smcroute)" : false;
@@ -99,6 +101,23 @@ describe("multicast across two routers, live", { skip }, () => {
       assert.deepEqual(await reach(lab, "224.1.1.5", 3), { hostonly: 3, middle: 2, far: null });
       assert.deepEqual(await reach(lab, "224.1.1.5", 4), { hostonly: 4, middle: 3, far: null });
       assert.deepEqual(await reach(lab, "224.1.1.5", 5), { hostonly: 5, middle: 4, far: 3 });
+    } finally {
+      await lab.down();
+    }
+  });
+
+  test("reverse-path forwarding: a datagram from midwood's address arriving on router1's far side is dropped, and counted", { timeout: 60_000 }, async () => {
+    const lab = await up(routedTopology);
+    try {
+      const rpfDrops = async () => parseSnmp(await lab.host("router1").cmd("cat /proc/net/netstat")).TcpExt.IPReversePathFilter;
+      const before = await rpfDrops();
+      // bushwick, on the middle network, sends as if it were midwood (192.168.56.103).
+      await lab.host("bushwick").cmd("ip addr add 192.168.56.103/32 dev eth1");
+      const hostonly = sniff(lab.host("midwood"), { iface: "eth1", filter: "udp port 50001", timeoutMs: 1500 });
+      await hostonly.ready;
+      await lab.host("bushwick").send({ group: "224.1.1.5", port: 50001, from: "192.168.56.103", message: "not from midwood", ttl: 5 });
+      assert.equal((await hostonly).packets.length, 0, "router1 does not forward it back towards midwood's network");
+      assert.equal(await rpfDrops(), before + 1, "router1's IPReversePathFilter counter says why");
     } finally {
       await lab.down();
     }
