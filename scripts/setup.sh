@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-course_pkgs=(jupyter-notebook python3-jupyterlab-server python3-jupyter-server python3-terminado tcpdump iproute2 util-linux procps python3 smcroute)
+course_pkgs=(jupyter-notebook python3-jupyterlab-server python3-jupyter-server python3-terminado tcpdump iproute2 util-linux procps python3 smcroute nftables)
 class_pkgs=(jupyterhub)
 dev_pkgs=(python3-nbclient python3-nbconvert python3-scapy tshark chromium fonts-nanum python3-jupyterlab-server python3-jupyter-server "${class_pkgs[@]}")
 bench_pkgs=(iperf mininet bridge-utils)

@@ -9,6 +9,7 @@ import { checkOptions } from "../util/options";
 import { checkBoolean } from "../util/errors";
 import { tryParseIPv4 } from "../addresses/address";
 import { HEADER_BYTES } from "./datagram";
+import { checkImpair, ImpairSpec, ResolvedImpair } from "../lab/impair";
 
 /** One sender of an experiment: the host, the group, how many datagrams, how fast, how big, TTL and interface. */
 export interface SenderSpec {
@@ -61,6 +62,11 @@ export interface Experiment {
   joinTimeoutMs?: number;
   /** How long receivers keep listening after the last sender is done; default 100 ms. */
   graceMs?: number;
+  /**
+   * Links made lossy or slow for the run (lab.impair): loss on the wire,
+   * before any receive buffer. Taken off again when the run ends.
+   */
+  impair?: ImpairSpec[];
 }
 
 export interface ResolvedSender extends Required<Omit<SenderSpec, "on">> {
@@ -82,6 +88,7 @@ export interface ResolvedExperiment {
   deadlineMs: number;
   joinTimeoutMs: number;
   graceMs: number;
+  impair: ResolvedImpair[];
 }
 
 export const MAX_COUNT = 5_000_000;
@@ -92,7 +99,7 @@ export const DEFAULT_PORT = 50001;
 export const DEFAULT_DEADLINE_MS = 10_000;
 export const DEFAULT_GRACE_MS = 100;
 
-const EXPERIMENT_FIELDS = ["senders", "receivers", "port", "deadlineMs", "joinTimeoutMs", "graceMs"] as const;
+const EXPERIMENT_FIELDS = ["senders", "receivers", "port", "deadlineMs", "joinTimeoutMs", "graceMs", "impair"] as const;
 const SENDER_FIELDS = ["host", "group", "count", "rate", "size", "ttl", "on", "loopback", "name"] as const;
 const RECEIVER_FIELDS = ["host", "group", "on", "receiveBuffer", "name"] as const;
 const HOST = /^[a-z][a-z0-9-]*$/;
@@ -117,7 +124,13 @@ export function checkExperiment(description: unknown, argument = "experiment"): 
     if (senderNames.has(s.name)) throw new ArgumentError(`${argument}.senders[${i}].name`, s.name, "a name no other sender has (give each sender of a host a name)");
     senderNames.add(s.name);
   }
-  return { senders, receivers, port, deadlineMs, joinTimeoutMs, graceMs };
+  const impair = d.impair === undefined ? [] : checkList(`${argument}.impair`, d.impair, 16, 0).map((x, i) => checkImpair(`${argument}.impair[${i}]`, x));
+  const links = new Set<string>();
+  for (const [i, x] of impair.entries()) {
+    if (links.has(`${x.host} ${x.iface}`)) throw new ArgumentError(`${argument}.impair[${i}]`, d.impair![i], "one impairment per link (give lossPercent and rateKbit together)");
+    links.add(`${x.host} ${x.iface}`);
+  }
+  return { senders, receivers, port, deadlineMs, joinTimeoutMs, graceMs, impair };
 }
 
 function checkList(argument: string, value: unknown, max: number, min: number): unknown[] {

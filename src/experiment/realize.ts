@@ -9,6 +9,9 @@
 // A receiver on a host that is not in the lab, one that fails to join, or one
 // that never answers becomes a row with 0 received and a note; nothing here
 // waits past the deadline. The cell shows live progress while it runs.
+import type { ImpairedLink } from "../lab/lab";
+import type { ImpairSpec } from "../lab/impair";
+import type { ImpairmentRow } from "./results";
 import { prefixedMessages } from "../util/prefixed-lines";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -31,6 +34,8 @@ export interface LabLike {
   host(name: string): HostLike;
   /** Its description: which networks are shared (a NIC on one is where senders send and receivers join by default). */
   readonly topology?: Topology;
+  /** Make a link lossy or slow (a Lab has it; an experiment that asks for impairments needs it). */
+  impair?(spec: ImpairSpec): Promise<ImpairedLink>;
 }
 
 export interface HostLike {
@@ -132,7 +137,11 @@ export async function experiment(lab: LabLike, description: Experiment, options:
   const ticker = setInterval(show, 200);
 
   let timedOut = false;
+  const impaired: ImpairedLink[] = [];
+  const impairments: ImpairmentRow[] = [];
   try {
+    if (d.impair.length && typeof lab.impair !== "function") throw new ArgumentError("experiment.impair", description.impair, "left out for this lab (it cannot impair links)");
+    for (const spec of d.impair) impaired.push(await lab.impair!({ host: spec.host, iface: spec.iface, ...(spec.lossPercent !== null ? { lossPercent: spec.lossPercent } : {}), ...(spec.rateKbit !== null ? { rateKbit: spec.rateKbit } : {}) }));
     for (const [i, r] of d.receivers.entries()) {
       receivers.push(start(lab, names, agentPath, "receive", r.name, r.host, i, {
         role: "receive", ...common(r.group, r.on ?? "any"), streams, quietMs: QUIET_MS,
@@ -161,6 +170,12 @@ export async function experiment(lab: LabLike, description: Experiment, options:
     for (const t of timers) clearTimeout(t);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
     for (const a of [...receivers, ...senders]) a.run?.kill("SIGKILL");
+    // What the links dropped, read before they are put right again (on every path).
+    for (const link of impaired) {
+      const drops = await link.drops().catch(() => ({ lost: NaN, overLimit: NaN }));
+      impairments.push({ host: link.spec.host, iface: link.spec.iface, lossPercent: link.spec.lossPercent, rateKbit: link.spec.rateKbit, lostOnTheWire: drops.lost, overRateLimit: drops.overLimit });
+      await link.remove().catch(() => undefined);
+    }
   }
 
   const warnings: string[] = [];
@@ -188,7 +203,7 @@ export async function experiment(lab: LabLike, description: Experiment, options:
     if (note) warnings.push(`${spec.name}: ${note}`);
     return { index: spec.index, sent: r?.sent ?? 0, errors: r?.errors ?? 0, sndbufErrors: r?.sndbufErrors ?? null, firstMs: r?.firstMs ?? 0, lastMs: r?.lastMs ?? 0, note };
   });
-  const result = buildResult(d, receiverOutcomes, senderOutcomes, elapsed(), timedOut, warnings);
+  const result = buildResult(d, receiverOutcomes, senderOutcomes, elapsed(), timedOut, warnings, impairments);
   progress?.done(`done in ${(result.ms / 1000).toFixed(2)} s: ${result.senders.map((s) => `${s.sender} sent ${s.sent.toLocaleString("en-US")}`).join(", ") || "nothing sent"}; ${result.rows.filter((r) => r.joined).map((r) => `${r.receiver} got ${r.received.toLocaleString("en-US")}`).join(", ")}`);
   return result;
 }

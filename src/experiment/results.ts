@@ -99,6 +99,18 @@ const ROW_COLUMNS: Array<keyof DeliveryRow> = [
   "p50Ms", "p99Ms", "maxMs", "rcvbufErrors", "receiveBuffer", "note",
 ];
 
+/** A link an experiment impaired, and what it dropped before the host saw it. */
+export interface ImpairmentRow {
+  host: string;
+  iface: string;
+  lossPercent: number | null;
+  rateKbit: number | null;
+  /** Datagrams the loss rule dropped. */
+  lostOnTheWire: number;
+  /** Packets the rate limit dropped (its queue full). */
+  overRateLimit: number;
+}
+
 /** What an experiment delivered: a row per receiver and group, a row per sender, and the details. */
 export class DeliveryResult {
   constructor(
@@ -112,6 +124,8 @@ export class DeliveryResult {
     readonly timedOut: boolean,
     /** Things worth knowing (a receive buffer the kernel capped, a receiver that never joined). */
     readonly warnings: string[],
+    /** The links the run impaired, and what each dropped on the wire. */
+    readonly impairments: ImpairmentRow[] = [],
   ) {}
 
   /** The rows as CSV (a header line, then one line per row). */
@@ -157,6 +171,7 @@ export function buildResult(
   ms: number,
   timedOut: boolean,
   warnings: string[],
+  impairments: ImpairmentRow[] = [],
 ): DeliveryResult {
   const sentTo: string[] = [];
   for (const s of d.senders) if (!sentTo.includes(s.group)) sentTo.push(s.group);
@@ -219,7 +234,7 @@ export function buildResult(
       note: s.note,
     };
   });
-  return new DeliveryResult(d, rows, senderRows, details, ms, timedOut, warnings);
+  return new DeliveryResult(d, rows, senderRows, details, ms, timedOut, warnings, impairments);
 }
 
 /** Rows as CSV: a header of the columns, values quoted when they need it. */

@@ -16,6 +16,7 @@ import { Resolved } from "./resolve-topology";
 import { SWITCH_NAMESPACE, Topology } from "./topology";
 import { checkLabCap, LAB_SCRIPT_ARG } from "./lab-cap";
 import { MdbRow, parseMdb } from "./views";
+import { checkImpair, dropsCommand, ImpairDrops, impairCommands, ImpairSpec, ResolvedImpair, unimpairCommands } from "./impair";
 import { userNamespaceFix } from "./user-namespaces";
 import { courseRoot } from "../util/course-root";
 import { LabError, labIsDown } from "./lab-error";
@@ -36,6 +37,13 @@ export interface UpOptions extends PlanOptions {
   /** How long building may take; default 10 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
+}
+
+/** A link lab.impair() made lossy or slow. */
+export interface ImpairedLink {
+  spec: ResolvedImpair;
+  drops(): Promise<ImpairDrops>;
+  remove(): Promise<void>;
 }
 
 /** A topology brought up in network namespaces: its hosts, the commands that built it, and down(). */
@@ -80,6 +88,32 @@ export class Lab {
    */
   async mdb(): Promise<MdbRow[]> {
     return parseMdb(await this.namespace(SWITCH_NAMESPACE).cmd("bridge -j -s mdb show"), this.ports);
+  }
+
+  /**
+   * Make the link to a host lossy or slow (see lab/impair.ts): `lossPercent`
+   * of the UDP datagrams going to it are dropped, or it carries at most
+   * `rateKbit`, on the switch's end, so the host never sees them. Resolves to
+   * the impaired link: its drops so far, and remove(). down() removes it too.
+   */
+  async impair(spec: ImpairSpec): Promise<ImpairedLink> {
+    const i = checkImpair("spec", spec);
+    if (!this.hostMap.has(i.host)) throw new ArgumentError("spec.host", i.host, `one of the lab's hosts: ${[...this.hostMap.keys()].join(", ")}`);
+    const host = this.host(i.host);
+    if (!host.spec?.interfaces.some((f) => f.name === i.iface)) {
+      throw new ArgumentError("spec.iface", i.iface, `one of ${i.host}'s interfaces: ${(host.spec?.interfaces ?? []).map((f) => f.name).join(", ")}`);
+    }
+    const sw = this.namespace(SWITCH_NAMESPACE);
+    for (const c of unimpairCommands(i)) await sw.cmd(c);
+    for (const c of impairCommands(i)) await sw.cmd(c);
+    return {
+      spec: i,
+      drops: async () => JSON.parse(await sw.cmd(dropsCommand(i))) as ImpairDrops,
+      remove: async () => {
+        if (!this.running) return;
+        for (const c of unimpairCommands(i)) await sw.cmd(c);
+      },
+    };
   }
 
   /** The hosts, in the topology's order. */
