@@ -27,7 +27,7 @@ export { parseIPv4, formatIPv4, addressNumber, binary } from "./addresses/addres
 export type { IPv4 } from "./addresses/address";
 export { prefixMask, cidrOf, formatCidr } from "./addresses/cidr";
 export type { Cidr, ContainsRow } from "./addresses/cidr";
-export { isMulticast, describe, blockOf, MULTICAST_BLOCKS } from "./addresses/blocks";
+export { isMulticast, isLinkLocalGroup, describe, blockOf, MULTICAST_BLOCKS } from "./addresses/blocks";
 export type { MulticastBlock, Description } from "./addresses/blocks";
 export { parseMac, formatMac } from "./addresses/mac";
 export type { MacRow } from "./addresses/mac";
@@ -93,8 +93,10 @@ export type { SweepOptions, SweepRow } from "./experiment/sweep";
 // --- The lessons' own experiments (notebook 5's interface choice) --------
 export { routeTable, withRoutes } from "./lessons/interface-experiment";
 export type { RouteEntry, InterfaceRun, InterfaceRunOptions } from "./lessons/interface-experiment";
-export { whoHears } from "./lessons/who-hears";
-export type { WhoHearsOptions, HearingRow } from "./lessons/who-hears";
+export { whoHears, LECTURE_JOINS } from "./lessons/who-hears";
+export { querierInCharge, timeLeave } from "./lessons/snooping";
+export type { LeaveTiming } from "./lessons/snooping";
+export type { WhoHearsOptions, HearingRow, Join } from "./lessons/who-hears";
 
 // --- Homework: the check cells' mc.check, and what exercises hand out ----
 export { check, hiddenCases } from "./homework/check";

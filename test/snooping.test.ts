@@ -10,6 +10,7 @@ import { planLab } from "../src/lab/plan";
 import { resolveTopology } from "../src/lab/resolve-topology";
 import { lectureTopology, QuerierSpec, snoopingTopology, Topology } from "../src/lab/topology";
 import { whoHears } from "../src/lessons/who-hears";
+import { MembershipEvent, snoopedHosts } from "../src/homework/exercises/snooping";
 import { up } from "../src/lab/up";
 import { ArgumentError } from "../src/util/errors";
 
@@ -121,6 +122,32 @@ describe("a snooping bridge, live", () => {
       await Promise.allSettled(joins);
     } finally {
       await lab.down();
+    }
+  });
+
+  test("the snooping exercise's rule is the bridge's: its answers for joins and leaves are what whoHears measures", { timeout: 90_000 }, async () => {
+    const events: MembershipEvent[] = [
+      { host: "eastny", group: "239.1.1.1", action: "join" },
+      { host: "flatbush", group: "239.1.1.1", action: "join" },
+      { host: "bushwick", group: "234.3.2.1", action: "join" },
+      { host: "flatbush", group: "239.1.1.1", action: "leave" },
+    ];
+    // Who is joined once every event has happened: a receiver for each host's last join.
+    const joins = ["bushwick", "eastny", "flatbush"].flatMap((host) =>
+      [...new Set(events.map((e) => e.group))].filter((group) => events.filter((e) => e.host === host && e.group === group).at(-1)?.action === "join").map((group) => ({ host, group })));
+    const groups = ["239.1.1.1", "234.3.2.1", "224.0.0.251", "239.9.9.9"];
+    for (const querier of [true, false]) {
+      const lab = await up(querier ? snoopingTopology({ queryIntervalS: 1, queryResponseIntervalS: 0.5 }) : snoopingTopology(false));
+      try {
+        if (querier) await new Promise((r) => setTimeout(r, 2500));
+        const rows = await whoHears(lab, { groups, joins });
+        for (const group of groups) {
+          const measured = rows.filter((r) => r.group === group && r.heard).map((r) => r.host).sort();
+          assert.deepEqual(snoopedHosts(events, group, querier), measured, `${group}, ${querier ? "with" : "without"} a querier`);
+        }
+      } finally {
+        await lab.down();
+      }
     }
   });
 });

@@ -179,3 +179,12 @@ export function groupNumber(group: IPv4, argument = "group"): number {
   if (!isMulticastNumber(g)) throw new ArgumentError(argument, group, GROUP_EXPECTED, notMulticastNote(g));
   return g;
 }
+
+/**
+ * 224.0.0.0/24, the local network control block: groups no router forwards
+ * (whatever the TTL) and a snooping switch floods to every port, because the
+ * protocols that use them (IGMP itself, mDNS, OSPF...) must reach every host.
+ */
+export function isLinkLocalGroup(address: IPv4): boolean {
+  return (groupNumber(address, "address") & 0xffffff00) >>> 0 === MULTICAST_BASE;
+}

@@ -6,8 +6,9 @@ import { exercises as iface } from "./interface";
 import { exercises as lab } from "./lab-capture";
 import { exercises as sendReceive } from "./send-receive";
 import { exercises as programs } from "./socket-programs";
+import { exercises as snooping } from "./snooping";
 
-export const EXERCISES: ReadonlyMap<string, ExerciseSpec> = new Map([...addresses, ...sendReceive, ...programs, ...lab, ...delivery, ...iface].map((e) => [e.id, e]));
+export const EXERCISES: ReadonlyMap<string, ExerciseSpec> = new Map([...addresses, ...sendReceive, ...programs, ...lab, ...delivery, ...iface, ...snooping].map((e) => [e.id, e]));
 
 export function exerciseSpec(id: string): ExerciseSpec | undefined {
   return EXERCISES.get(id);
