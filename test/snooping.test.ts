@@ -22,7 +22,7 @@ function snooping(querier?: boolean | QuerierSpec): Topology {
 }
 
 describe("a snooping bridge and its querier, as data", () => {
-  test("the lab's timers are RFC 3376's over 25, with what the RFC derives from them", () => {
+  test("the lab's short timers (a query every 5 s, 1 s to answer), with what the RFC derives from them", () => {
     const q = resolveTopology(snooping({ address: "192.168.56.1" })).networks[0].querier!;
     assert.deepEqual(q, {
       address: "192.168.56.1", igmpVersion: 3, queryIntervalS: 5, queryResponseIntervalS: 1, robustness: 2, lastMemberIntervalS: 1,

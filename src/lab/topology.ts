@@ -42,10 +42,11 @@ export interface NetworkSpec {
 
 /**
  * An IGMP querier's settings (RFC 2236 section 8, RFC 3376 section 8). The
- * lab's defaults are RFC 3376's divided by 25, so that a lesson sees a
- * membership expire in seconds rather than minutes: a query every 5 s, answers
- * within 1 s, robustness 2, so a group is forgotten 11 s after its last
- * report and another querier is presumed gone after 10.5 s.
+ * lab's defaults are short, so that a lesson sees a membership expire in
+ * seconds rather than minutes: a query every 5 s (the RFC's 125 s), answers
+ * within 1 s (its 10 s), robustness 2 and a last member interval of 1 s (as
+ * in the RFC), so a group is forgotten 11 s after its last report and
+ * another querier is presumed gone after 10.5 s.
  */
 export interface QuerierSpec {
   /** The queries' source: an address on the network that no host has (the network's gateway if left out). */
