@@ -42,7 +42,9 @@ export interface UpOptions extends PlanOptions {
 /** A link lab.impair() made lossy or slow. */
 export interface ImpairedLink {
   spec: ResolvedImpair;
+  /** What the link has dropped so far: by the loss rule, and by the rate limit. */
   drops(): Promise<ImpairDrops>;
+  /** Put the link right again (nothing happens once the lab is down). */
   remove(): Promise<void>;
 }
 

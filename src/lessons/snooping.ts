@@ -21,6 +21,7 @@ export async function querierInCharge(lab: Lab): Promise<number> {
   return seconds;
 }
 
+/** What timeLeave measured: a leave, and how long the bridge kept the port in the group after it. */
 export interface LeaveTiming {
   host: string;
   group: string;

@@ -16,6 +16,7 @@ export function sharedAddress(lab: Lab, host: string): string | undefined {
   return lab.host(host).spec?.interfaces.find((f) => !lab.topology.networks.find((n) => n.name === f.network)?.isolated)?.address;
 }
 
+/** What whoHears sends, from where, and who joins what meanwhile. */
 export interface WhoHearsOptions {
   /** The sending host (default "midwood"). */
   from?: string;
@@ -45,6 +46,7 @@ export const LECTURE_JOINS: readonly Join[] = [
   { host: "bushwick", group: "234.3.2.1" },
 ];
 
+/** One group and one host: did the datagram reach it, and with which TTL. */
 export interface HearingRow {
   group: string;
   host: string;
