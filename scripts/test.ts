@@ -24,7 +24,7 @@ import { spec } from "node:test/reporters";
 import phases from "./test-phases";
 import { ROOT } from "./jupyter";
 
-const SLOWEST_FIRST = ["notebooks", "notebooks-ko", "site", "browser-lab", "browser-notebook", "class", "grade", "journey", "grade-lab", "socket-programs", "notebook-runner", "start-serve", "lab", "interface-fix", "experiment"];
+const SLOWEST_FIRST = ["notebooks", "notebooks-ko", "site", "browser-lab", "browser-notebook", "class", "grade", "journey", "grade-lab", "socket-programs", "notebook-runner", "start-serve", "lab", "snooping", "routing", "impair", "interface-fix", "experiment"];
 const CONCURRENCY = 3;
 
 function testFiles(args: string[]): string[] {

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { experiment } from "../src/experiment/realize";
+import { describeRows } from "../src/experiment/description";
 import { checkImpair, impairCommands } from "../src/lab/impair";
 import { lectureTopology } from "../src/lab/topology";
 import { up } from "../src/lab/up";
@@ -30,6 +31,11 @@ describe("an impaired link, as data", () => {
     [{ host: "flatbush", loss: 5 }, /x\.loss must be one of host, iface, lossPercent, rateKbit/],
     [{ lossPercent: 5 }, /x\.host must be a host's name/],
   ];
+  test("an experiment's description shows its impaired links beside its senders and receivers", () => {
+    const rows = describeRows({ senders: [{ host: "midwood", group: "224.1.1.5", count: 10, rate: 10 }], receivers: [{ host: "flatbush", group: "224.1.1.5" }], impair: [{ host: "flatbush", lossPercent: 20, rateKbit: 1000 }] });
+    assert.deepEqual(rows.at(-1), { role: "impairs", name: "the link to flatbush", host: "flatbush", group: "every group", on: "eth1", what: "20% lost, at most 1,000 kbit/s" });
+  });
+
   for (const [value, message] of bad) {
     test(`refuses ${JSON.stringify(value)}, naming the field`, () => {
       assert.throws(() => checkImpair("x", value), (e: unknown) => e instanceof ArgumentError && message.test(e.message));

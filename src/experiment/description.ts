@@ -218,5 +218,13 @@ export function describeRows(description: Experiment): Array<Record<string, stri
     on: r.on ?? "its NIC on the shared network",
     what: r.receiveBuffer === undefined ? "default receive buffer" : `receive buffer ${r.receiveBuffer.toLocaleString("en-US")} B`,
   }));
-  return [...senders, ...receivers];
+  const links = d.impair.map((i) => ({
+    role: "impairs",
+    name: `the link to ${i.host}`,
+    host: i.host,
+    group: "every group",
+    on: i.iface,
+    what: [i.lossPercent !== null ? `${i.lossPercent}% lost` : "", i.rateKbit !== null ? `at most ${i.rateKbit.toLocaleString("en-US")} kbit/s` : ""].filter(Boolean).join(", "),
+  }));
+  return [...senders, ...receivers, ...links];
 }
