@@ -10,7 +10,8 @@ import { cgroupPids } from "./class/cgroups";
 import { collect } from "./class/collect";
 import { HubApi, HubUser } from "./class/hub-api";
 import { ClassOptions, parseClassArgs, StartOptions } from "./class/options";
-import { ClassSettings, readSettings } from "./class/settings";
+import { ClassSettings, hubUrl, readSettings } from "./class/settings";
+import { textTable } from "../src/util/display";
 import { openClass } from "./class/start";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,14 +19,12 @@ import { join } from "node:path";
 const say = (line: string) => console.log(`class: ${line}`);
 
 function hubOf(s: ClassSettings): HubApi {
-  const host = s.ip === "0.0.0.0" ? "127.0.0.1" : s.ip;
-  return new HubApi(`http://${host}:${s.port}/hub/api`, s.instructorToken);
+  return new HubApi(`${hubUrl(s)}/hub/api`, s.instructorToken);
 }
 
+/** Rows of cells under a header, as the module prints tables outside a kernel. */
 function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  return textTable(rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]]))), head);
 }
 
 function ago(iso: string | null | undefined): string {

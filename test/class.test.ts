@@ -14,7 +14,7 @@ import { test } from "node:test";
 import { promisify } from "node:util";
 import { launchChromium } from "../scripts/browser/chromium";
 import { freePort } from "../scripts/browser/servers";
-import { processesOf } from "../scripts/class/accounts";
+import { processesOf } from "../src/util/processes";
 import { openClass } from "../scripts/class/start";
 import { parseClassArgs, StartOptions } from "../scripts/class/options";
 import { runInServer, ServerRun } from "../scripts/class/server-run";

@@ -1,7 +1,7 @@
-// Who is who on this machine: accounts, their homes, their processes. A
+// Who is who on this machine: accounts and their homes. A
 // class's students are accounts (PAM) or numbered uids that must not be one.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 
 /** An account's home (getent, so LDAP and the like count too), or undefined when there is no such account. */
 export function accountHome(name: string): string | undefined {
@@ -19,19 +19,6 @@ export function passwdUids(): Map<number, string> {
   return uids;
 }
 
-/** The PIDs of every process of a uid. */
-export function processesOf(uid: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (statSync(`/proc/${entry}`).uid === uid) pids.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
-}
 
 export function loginDefs(): { min: number; max: number } {
   let min = 1000;

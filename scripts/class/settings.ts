@@ -66,6 +66,11 @@ export interface ClassSettings {
   studentHome: string;
 }
 
+/** Where this machine reaches the hub: its address, or 127.0.0.1 when it listens on every address. */
+export function hubUrl(s: Pick<ClassSettings, "ip" | "port">): string {
+  return `http://${s.ip === "0.0.0.0" ? "127.0.0.1" : s.ip}:${s.port}`;
+}
+
 export function settingsFile(state: string): string {
   return join(state, "settings.json");
 }

@@ -9,11 +9,12 @@ import { dirname, join } from "node:path";
 import { freePort } from "../browser/servers";
 import { installKernelSpec, JUPYTER_DATA, ROOT } from "../jupyter";
 import { ensureLabApp, PYTHON } from "../lab-frontend";
-import { accountHome, loginDefs, passwdUids, processesOf } from "./accounts";
+import { processesOf } from "../../src/util/processes";
+import { accountHome, loginDefs, passwdUids } from "./accounts";
 import { cgroupPids, makeClassCgroups, removeClassCgroups } from "./cgroups";
 import { HubApi } from "./hub-api";
 import { StartOptions } from "./options";
-import { ClassSettings, COURSE_FOLDER, writeSettings } from "./settings";
+import { ClassSettings, COURSE_FOLDER, hubUrl, writeSettings } from "./settings";
 
 export const JUPYTERHUB = "/usr/bin/jupyterhub";
 const HUB_DIR = join(ROOT, "scripts", "class", "hub");
@@ -150,8 +151,7 @@ export async function openClass(o: StartOptions, log: (line: string) => void = (
   hub.stdout!.on("data", onLog);
   hub.stderr!.on("data", onLog);
   const exited = new Promise<void>((resolve) => hub.once("exit", () => resolve()));
-  const host = o.ip === "0.0.0.0" ? "127.0.0.1" : o.ip;
-  const url = `http://${host}:${o.port}`;
+  const url = hubUrl(settings);
   const api = new HubApi(`${url}/hub/api`, settings.instructorToken);
 
   let closing: Promise<void> | undefined;

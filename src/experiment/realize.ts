@@ -10,6 +10,7 @@
 // that never answers becomes a row with 0 received and a note; nothing here
 // waits past the deadline. The cell shows live progress while it runs.
 import type { ImpairedLink } from "../lab/lab";
+import { sharedInterface } from "../lab/topology";
 import type { ImpairSpec } from "../lab/impair";
 import type { ImpairmentRow } from "./results";
 import { prefixedMessages } from "../util/prefixed-lines";
@@ -210,12 +211,7 @@ export async function experiment(lab: LabLike, description: Experiment, options:
 
 /** Fill in each side's interface: left out, the host's NIC on a shared network (eth1 in the lecture's lab). */
 function resolveInterfaces(lab: LabLike, d: ResolvedExperiment, names: Set<string>): void {
-  const shared = (host: string) => {
-    if (!names.has(host)) return undefined;
-    const isolated = new Set((lab.topology?.networks ?? []).filter((n) => n.isolated).map((n) => n.name));
-    // The first NIC that is not alone on its link; with no topology at hand, let the kernel choose.
-    return lab.host(host).spec?.interfaces.find((f) => !isolated.has(f.network))?.name;
-  };
+  const shared = (host: string) => (names.has(host) ? sharedInterface(lab.topology, lab.host(host).spec)?.name : undefined);
   for (const s of d.senders) s.on ??= shared(s.host) ?? "any";
   for (const r of d.receivers) r.on ??= shared(r.host) ?? "any";
 }

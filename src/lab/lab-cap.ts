@@ -5,7 +5,8 @@
 // read from /proc (this user's lab processes, whichever kernel started them),
 // so a kernel that died without taking its lab down still counts until the
 // lab's supervisor notices, and nothing can go stale.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { processesOf } from "../util/processes";
 import { LabError } from "./lab-error";
 
 /** The argument that starts every lab (lab.ts runs `unshare ... sh -c LAB_SCRIPT_ARG`). */
@@ -22,18 +23,14 @@ export function labCap(env: NodeJS.ProcessEnv = process.env): number | undefined
 
 /** This user's running labs, as the PIDs of their unshare processes. */
 export function myLabs(uid = process.getuid?.() ?? -1): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+  return processesOf(uid).filter((pid) => {
     try {
-      if (statSync(`/proc/${entry}`).uid !== uid) continue;
-      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (/(^|\/)unshare$/.test(argv[0]) && argv.includes(LAB_SCRIPT_ARG)) found.push(Number(entry));
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return /(^|\/)unshare$/.test(argv[0]) && argv.includes(LAB_SCRIPT_ARG);
     } catch {
-      /* gone meanwhile */
+      return false; // gone meanwhile
     }
-  }
-  return found;
+  });
 }
 
 /** Throw when starting one more lab would pass the cap. */

@@ -174,6 +174,16 @@ function lectureHost(name: string, last: string, natMac: string, hostonlyMac: st
 }
 
 /**
+ * A host's interface on its first network that is not isolated: the one a
+ * lesson sends and joins on when none is named (eth1, host-only, in the
+ * lecture's lab); undefined without a description.
+ */
+export function sharedInterface(topology: Topology | undefined, host: HostSpec | undefined): InterfaceSpec | undefined {
+  const isolated = new Set((topology?.networks ?? []).filter((n) => n.isolated).map((n) => n.name));
+  return host?.interfaces.find((f) => !isolated.has(f.network));
+}
+
+/**
  * The namespace that holds the bridges, the gateways and the far end of every
  * link; it is also where the lab's supervisor runs.
  */

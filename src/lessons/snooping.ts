@@ -5,7 +5,7 @@ import { sniff } from "../capture/sniff";
 import { Lab } from "../lab/lab";
 import { resolveTopology } from "../lab/resolve-topology";
 import { ArgumentError } from "../util/errors";
-import { sharedAddress } from "./who-hears";
+import { sharedInterface } from "../lab/topology";
 
 /**
  * Wait until every querier of the lab has waited out its other-querier-present
@@ -35,10 +35,10 @@ export interface LeaveTiming {
 export async function timeLeave(lab: Lab, options: { host: string; group: string; timeoutMs?: number }): Promise<LeaveTiming> {
   if (!(lab instanceof Lab)) throw new ArgumentError("lab", lab, "a lab, as up() returns it");
   const { host, group } = options;
-  const on = sharedAddress(lab, host);
-  if (!on) throw new ArgumentError("options.host", host, "a host on the lab's shared network");
+  const nic = sharedInterface(lab.topology, lab.host(host).spec);
+  if (!nic) throw new ArgumentError("options.host", host, "a host on the lab's shared network");
+  const { address: on, name: iface } = nic;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const iface = lab.host(host).spec!.interfaces.find((f) => f.address === on)!.name;
   const capture = sniff(lab.host(host), { iface, filter: "igmp", timeoutMs });
   await capture.ready;
   const member = () => lab.mdb().then((rows) => rows.some((r) => r.host === host && r.group === group));

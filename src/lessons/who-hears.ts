@@ -10,11 +10,9 @@ import { sniff } from "../capture/sniff";
 import { Lab } from "../lab/lab";
 import { ArgumentError, checkInteger } from "../util/errors";
 import type { Receiving } from "../lab/host";
+import { sharedInterface } from "../lab/topology";
 
-/** A host's address on its first network that is not isolated (the lecture's host-only one). */
-export function sharedAddress(lab: Lab, host: string): string | undefined {
-  return lab.host(host).spec?.interfaces.find((f) => !lab.topology.networks.find((n) => n.name === f.network)?.isolated)?.address;
-}
+
 
 /** What whoHears sends, from where, and who joins what meanwhile. */
 export interface WhoHearsOptions {
@@ -70,7 +68,7 @@ export async function whoHears(lab: Lab, options: WhoHearsOptions): Promise<Hear
   const port = options.port === undefined ? 50001 : checkInteger("options.port", options.port, 1, 65535);
   const ttl = options.ttl === undefined ? 1 : checkInteger("options.ttl", options.ttl, 0, 255);
   const listenMs = options.listenMs === undefined ? 400 : checkInteger("options.listenMs", options.listenMs, 50, 10_000);
-  const address = sharedAddress(lab, from);
+  const address = sharedInterface(lab.topology, lab.host(from).spec)?.address;
   if (!address) throw new ArgumentError("options.from", from, "a host with an interface on a network that is not isolated");
 
   const joins = options.joins ?? [];
@@ -80,7 +78,7 @@ export async function whoHears(lab: Lab, options: WhoHearsOptions): Promise<Hear
   for (const [i, j] of joins.entries()) {
     if (typeof j !== "object" || j === null || !listeners.some((h) => h.name === j.host)) throw new ArgumentError(`options.joins[${i}].host`, j?.host, `a host other than the sender: ${listeners.map((h) => h.name).join(", ")}`);
     if (!isMulticastNumber(tryParseIPv4(j.group))) throw new ArgumentError(`options.joins[${i}].group`, j.group, 'a group in 224.0.0.0/4, such as "224.1.1.5"');
-    const on = j.on ?? sharedAddress(lab, j.host);
+    const on = j.on ?? sharedInterface(lab.topology, lab.host(j.host).spec)?.address;
     if (!on) throw new ArgumentError(`options.joins[${i}].on`, j.on, `an address of ${j.host}'s`);
     receivers.push(lab.host(j.host).receive({ group: j.group, port, on, count: 1000, timeoutMs: 30_000 }));
   }

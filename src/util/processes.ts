@@ -1,5 +1,5 @@
 // Reading the process tree from /proc.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 
 /** The children of a process: /proc/PID/task/PID/children, or a scan of /proc. */
 export function childPids(pid: number): number[] {
@@ -18,4 +18,18 @@ export function childPids(pid: number): number[] {
     }
     return found;
   }
+}
+
+/** The PIDs of every process of a uid (the owner of its /proc entry). */
+export function processesOf(uid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (statSync(`/proc/${entry}`).uid === uid) pids.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
 }
