@@ -142,7 +142,8 @@ export async function experiment(lab: LabLike, description: Experiment, options:
   const impairments: ImpairmentRow[] = [];
   try {
     if (d.impair.length && typeof lab.impair !== "function") throw new ArgumentError("experiment.impair", description.impair, "left out for this lab (it cannot impair links)");
-    for (const spec of d.impair) impaired.push(await lab.impair!({ host: spec.host, iface: spec.iface, ...(spec.lossPercent !== null ? { lossPercent: spec.lossPercent } : {}), ...(spec.rateKbit !== null ? { rateKbit: spec.rateKbit } : {}) }));
+    // The description's own specs (checkExperiment has checked them; the lab checks its hosts).
+    for (const spec of description.impair ?? []) impaired.push(await lab.impair!(spec));
     for (const [i, r] of d.receivers.entries()) {
       receivers.push(start(lab, names, agentPath, "receive", r.name, r.host, i, {
         role: "receive", ...common(r.group, r.on ?? "any"), streams, quietMs: QUIET_MS,
