@@ -17,9 +17,13 @@ import { ArgumentError } from "../src/util/errors";
 import { findProgram } from "../src/util/programs";
 import { whoHears } from "../src/lessons/who-hears";
 import { parseSnmp } from "../src/lab/views";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { processesOf } from "../src/util/processes";
 
 const CI = process.env.CI === "true";
-const skip = process.getuid?.() !== 0 ? "smcrouted starts only as root" : !findProgram("smcrouted") && !CI ? "needs smcroute (sudo apt-get install smcroute)" : false;
+const skip = !findProgram("smcrouted") && !CI ? "needs smcroute (sudo apt-get install smcroute)" : false;
 
 describe("multicast routes as data", () => {
   test("each router's smcroute.conf: its interfaces enabled with their thresholds, then its routes", () => {
@@ -123,7 +127,28 @@ describe("multicast across two routers, live", { skip }, () => {
     }
   });
 
-  test("a lab with routers in a user namespace is refused, saying why", async () => {
-    await assert.rejects(up(routedTopology, { userNamespace: true }), /need smcrouted, which starts only as root, and this lab runs in a user namespace as you/);
+  test("as an ordinary user, in a user namespace: smcrouted runs as that namespace's root, forwards, and ends with the lab", { timeout: 60_000, skip: process.getuid?.() !== 0 ? "needs root to become another uid" : false }, async () => {
+    // A uid with no account, as a class's student: the lab maps it to itself,
+    // and each router's namespaces to root (src/lab/plan.ts, routerNamespace).
+    const uid = 61_977;
+    const script = [
+      `const mc = require(${JSON.stringify(join(__dirname, "..", "src", "index.js"))});`,
+      "(async () => {",
+      "  const lab = await mc.up(mc.routedTopology, { userNamespace: true });",
+      "  try {",
+      '    const daemons = await lab.host("router1").cmd("ps -o user=,comm= -C smcrouted");',
+      '    const rows = await mc.whoHears(lab, { from: "midwood", groups: ["224.1.1.5"], ttl: 3 });',
+      "    console.log(JSON.stringify({ daemons, rows }));",
+      "  } finally { await lab.down(); }",
+      "})().catch((e) => { console.error(e); process.exit(1); });",
+    ].join("\n");
+    const child = spawnSync("setpriv", ["--reuid", String(uid), "--regid", String(uid), "--clear-groups", process.execPath, "-e", script], { encoding: "utf8", timeout: 45_000, cwd: tmpdir(), env: { ...process.env, HOME: tmpdir() } });
+    assert.equal(child.status, 0, `the lab came up and down as uid ${uid}:\n${child.stderr}`);
+    const { daemons, rows } = JSON.parse(child.stdout.trim().split("\n").pop()!) as { daemons: string; rows: { host: string; heard: boolean; ttl: number | null }[] };
+    assert.equal(daemons.trim().split("\n").length, 2, "one smcrouted per router, both seen from router1 (the lab's pid namespace)");
+    assert.match(daemons, new RegExp(`^\\s*${uid} +smcrouted`, "m"), "the daemons run as the user, who is root only in the routers' namespaces");
+    const heard = Object.fromEntries(rows.map((r) => [r.host, r.ttl]));
+    assert.deepEqual({ bushwick: heard.bushwick, eastny: heard.eastny, flatbush: heard.flatbush }, { bushwick: 2, eastny: 1, flatbush: 1 }, "sent with TTL 3, it crossed both routers");
+    assert.deepEqual(processesOf(uid), [], "nothing of the user's is left after down()");
   });
 });

@@ -255,9 +255,6 @@ export class Lab {
     if (this.plan.routers.length > 0) {
       const names = this.plan.routers.map((r) => r.host).join(", ");
       if (!findProgram("smcrouted")) throw new LabError(`the lab's routers (${names}) need smcrouted, which is not installed`, "sudo apt-get install smcroute   (or: bash scripts/setup.sh)");
-      // smcrouted checks its effective uid, not its capabilities: in a user
-      // namespace that maps you to yourself (as tcpdump needs) it is not 0.
-      if (this.userNamespace) throw new LabError(`the lab's routers (${names}) need smcrouted, which starts only as root, and this lab runs in a user namespace as you`, "run as root (sudo), or bring the lab up without multicastRoutes");
     }
     checkLabCap();
     const child = spawn("unshare", [...flags, "sh", "-c", LAB_SCRIPT_ARG], { stdio: ["pipe", "pipe", "pipe"], env });

@@ -51,7 +51,9 @@ export function planLab(lab: Resolved, options: PlanOptions = {}): Plan {
   // solicitations and no MLD reports: captures hold only IPv4.
   const quiet = (dev: string) => (ipv6 ? [] : [`link set dev ${dev} addrgenmode none`]);
 
-  const sw = lab.hosts.map((h) => `netns add ${h.name}`);
+  // A router's namespace is made by planScript (see routerNamespace), not here.
+  const isRouter = (h: ResolvedHost) => (h.spec.multicastRoutes?.length ?? 0) > 0;
+  const sw = lab.hosts.filter((h) => !isRouter(h)).map((h) => `netns add ${h.name}`);
   // The lab's own namespace gets a name too, for lab.namespace("switch").run().
   sw.push(`netns attach ${SWITCH_NAMESPACE} 1`, "link set dev lo up");
   const used = lab.networks.filter((n) => lab.hosts.some((h) => h.interfaces.some((f) => f.network === n)));
@@ -98,19 +100,53 @@ export function planLab(lab: Resolved, options: PlanOptions = {}): Plan {
 
   const names = lab.hosts.filter((h) => h.address).map((h) => `${h.address}\t${h.name}`);
   const hostsFile = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...names].join("\n") + "\n";
-  const routers = lab.hosts.filter((h) => (h.spec.multicastRoutes?.length ?? 0) > 0).map(routerConf);
+  const routers = lab.hosts.filter(isRouter).map(routerConf);
   return { namespaces: lab.namespaces, hosts: lab.hosts.map((h) => h.name), switch: sw, hostCommands, sysctls, hostsFile, routers };
 }
 
 /**
- * Start a router's smcrouted in its namespace, a child of the lab's first
- * process (so it ends with the lab), and wait, 5 s at most (polling every 10 ms), until it has made
- * a multicast interface (VIF) of each interface its routes use.
+ * A router's network namespace, owned by a user namespace of its own that maps
+ * the lab's user to root. smcrouted (like pimd) refuses to start unless
+ * geteuid() is 0: it checks the uid, not its capabilities. In a lab run as
+ * you, the lab's user namespace maps you to yourself (tcpdump needs that), so
+ * smcrouted joins this one instead, where you are 0 and hold every capability
+ * over the router's namespace, which the lab's own processes still hold too
+ * (they are in the parent user namespace, as its owner). As root it is the
+ * same, with root mapped to root. A holder process makes both namespaces;
+ * `ip netns attach` names the network one; the holder ends once every
+ * router's daemon has joined (the daemon then keeps the namespaces alive).
  */
-function routerScript(r: Plan["routers"][number]): { start: string[]; wait: string[] } {
+function routerNamespace(r: Plan["routers"][number]): { make: string[]; holder: string } {
+  const holder = `holder_${r.host.replace(/-/g, "_")}`;
+  const made = `[ "$(readlink /proc/$${holder}/ns/user)" != "$(readlink /proc/$$/ns/user)" ] && [ -n "$(cat /proc/$${holder}/uid_map)" ]`;
+  return {
+    holder,
+    make: [
+      `unshare --user --map-root-user --net sleep 30 < /dev/null &`,
+      `${holder}=$!`,
+      "n=0",
+      // Until the holder is in its new namespaces and its uid map is written.
+      `until ${made}; do`,
+      `  if ! kill -0 $${holder} 2>/dev/null || [ $n -ge 500 ]; then echo "the namespace of router ${r.host} could not be made" >&2; exit 4; fi`,
+      "  n=$((n + 1)); sleep 0.01",
+      "done",
+      `ip netns attach ${r.host} $${holder}`,
+    ],
+  };
+}
+
+/**
+ * Start a router's smcrouted in its namespaces (see routerNamespace), a child
+ * of the lab's first process (so it ends with the lab), and wait, 5 s at most
+ * (polling every 10 ms), until it has made a multicast interface (VIF) of each
+ * interface its routes use.
+ */
+function routerScript(r: Plan["routers"][number], holder: string): { start: string[]; wait: string[] } {
   const base = `/run/smcroute-${r.host}`;
   const ns = `nsenter --net=/run/netns/${r.host}`;
-  const daemon = `${ns} smcrouted -n -N -i ${r.host} -f ${base}.conf -u ${base}.sock -P ${base}.pid -l notice`;
+  // --preserve-credentials: no setuid or setgroups (the new user namespace
+  // forbids setgroups); your uid is already its 0.
+  const daemon = `nsenter --preserve-credentials --user=/proc/$${holder}/ns/user --net=/run/netns/${r.host} smcrouted -n -N -i ${r.host} -f ${base}.conf -u ${base}.sock -P ${base}.pid -l notice`;
   const pid = `smcrouted_${r.host.replace(/-/g, "_")}`;
   // /proc/net/ip_mr_vif: a header line, then one line per VIF.
   const ready = `[ "$(${ns} cat /proc/net/ip_mr_vif | wc -l)" -gt ${r.interfaces.length} ]`;
@@ -169,11 +205,14 @@ function hostBatch(h: ResolvedHost, quiet: (dev: string) => string[]): string[] 
 
 /** The plan as the commands one would type (in the switch namespace), for a reader. */
 export function planText(plan: Plan): string {
-  const out = plan.switch.map((c) => `ip ${c}`);
+  const out: string[] = [];
+  for (const r of plan.routers) out.push(`unshare --user --map-root-user --net sleep 30 &   # ${r.host}'s namespaces: there, you are root`, `ip netns attach ${r.host} $!`);
+  out.push(...plan.switch.map((c) => `ip ${c}`));
   for (const { namespace, commands } of plan.hostCommands) out.push(...commands.map((c) => `ip -n ${namespace} ${c}`));
   for (const { namespace, values } of plan.sysctls) {
     for (const [k, v] of Object.entries(values)) out.push(`ip netns exec ${namespace} sysctl -w ${k}=${v}`);
   }
+  for (const r of plan.routers) out.push(`nsenter --preserve-credentials --user=/proc/HOLDER/ns/user --net=/run/netns/${r.host} smcrouted -n -N -i ${r.host} -f smcroute-${r.host}.conf &`);
   return out.join("\n");
 }
 
@@ -191,6 +230,9 @@ export function planScript(plan: Plan, supervisor: string[]): string {
   // A tmpfs on /run: `ip netns` needs /run/netns, the lab needs a place for
   // its files, and both vanish with the lab's mount namespace.
   const s: string[] = ["set -e", "mount -t tmpfs -o mode=0755,size=4m mcast-lab /run"];
+  // Routers' namespaces first: the switch's batch moves links into them.
+  const namespaces = plan.routers.map(routerNamespace);
+  for (const r of namespaces) s.push(...r.make);
   s.push(heredoc("ip -batch -", plan.switch));
   s.push("pids=");
   for (const { namespace, commands } of plan.hostCommands) {
@@ -202,9 +244,11 @@ export function planScript(plan: Plan, supervisor: string[]): string {
   }
   s.push("failed=", 'for p in $pids; do wait $p || failed=1; done', 'if [ -n "$failed" ]; then exit 3; fi');
   // Every router's daemon first, then the waits: they start side by side.
-  const routers = plan.routers.map(routerScript);
+  const routers = plan.routers.map((r, i) => routerScript(r, namespaces[i].holder));
   for (const r of routers) s.push(...r.start);
   for (const r of routers) s.push(...r.wait);
+  // Every daemon holds its namespaces now (it passed its wait): the holders can go.
+  if (namespaces.length > 0) s.push(`kill ${namespaces.map((r) => `$${r.holder}`).join(" ")}`, `wait ${namespaces.map((r) => `$${r.holder}`).join(" ")} || true`);
   s.push(`echo '{"ev":"built"}'`);
   // A background job's stdin would be /dev/null: hand it the owner's pipe.
   s.push("exec 3<&0", `${supervisor.map(shellQuote).join(" ")} <&3 3<&- &`, "supervisor=$!", "exec 3<&-", "wait $supervisor");
