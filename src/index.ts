@@ -52,7 +52,7 @@ export { Host, CommandError } from "./lab/host";
 export type { Receiving, Calling, CallResult, CallOptions, LabSendOptions, LabSendResult, LabReceiveOptions, LabReceiveResult } from "./lab/host";
 export { Run } from "./lab/command";
 export type { RunOptions, RunResult } from "./lab/command";
-export { lectureTopology, routedTopology, snoopingTopology } from "./lab/topology";
+export { lectureTopology, routedTopology, snoopingTopology, twoNetworkTopology } from "./lab/topology";
 export { topologyRows, checkTopology } from "./lab/resolve-topology";
 export type { Topology, NetworkSpec, QuerierSpec, HostSpec, InterfaceSpec, RouteSpec, MulticastRouteSpec } from "./lab/topology";
 export { transcript } from "./lab/transcript";
@@ -75,6 +75,7 @@ export { packetKind, PACKET_KINDS } from "./capture/kind";
 export type { PacketKind } from "./capture/kind";
 export type { Membership } from "./capture/memberships";
 export { captureFigure } from "./capture/figure";
+export { recordSources } from "./capture/igmp";
 export type { CaptureFigureOptions } from "./capture/figure";
 export { ipv4Frame, udpFrame, igmpFrame, igmpV3Query, igmpV3Report } from "./capture/build";
 export type { FrameSpec, UdpSpec, V3QuerySpec, GroupRecordSpec } from "./capture/build";
@@ -95,6 +96,8 @@ export { routeTable, withRoutes } from "./lessons/interface-experiment";
 export type { RouteEntry, InterfaceRun, InterfaceRunOptions } from "./lessons/interface-experiment";
 export { whoHears, LECTURE_JOINS } from "./lessons/who-hears";
 export { querierInCharge, timeLeave } from "./lessons/snooping";
+export { reachFigure, withThresholds, mroutes, forgedSend } from "./lessons/routing";
+export type { ReachRow, TtlReachOptions, MrouteRow, ForgedSendOptions, ForgedSendResult } from "./lessons/routing";
 export type { LeaveTiming } from "./lessons/snooping";
 export type { WhoHearsOptions, HearingRow, Join } from "./lessons/who-hears";
 
@@ -120,6 +123,7 @@ import * as runExperiment from "./experiment/realize";
 import * as sweep from "./experiment/sweep";
 import * as interfaces from "./lessons/interface-experiment";
 import * as capturePlans from "./homework/exercises/interface";
+import * as routing from "./lessons/routing";
 /** Is the address in the range? Literally (address AND mask) === network. @function */
 export const contains = lockable("contains", cidr.contains);
 /** The bit-by-bit table behind contains(): address, mask, AND, network. @function */
@@ -160,3 +164,5 @@ export const kernelJoinInterface = lockable("kernelJoinInterface", interfaces.ke
 export const ipMreq = lockable("ipMreq", mreq.ipMreq);
 /** Run a capture plan in a lab and show what it caught. @function */
 export const runCapturePlan = lockable("runCapturePlan", capturePlans.runCapturePlan);
+/** Send a datagram for each TTL while every network captures: how far each got, and with which TTL. @function */
+export const ttlReach = lockable("ttlReach", routing.ttlReach);

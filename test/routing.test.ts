@@ -16,6 +16,8 @@ import { Lab } from "../src/lab/lab";
 import { ArgumentError } from "../src/util/errors";
 import { findProgram } from "../src/util/programs";
 import { whoHears } from "../src/lessons/who-hears";
+import { forgedSend, mroutes, ttlReach, withThresholds } from "../src/lessons/routing";
+import { arrivingTtls, leastTtl } from "../src/homework/exercises/routing";
 import { parseSnmp } from "../src/lab/views";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
@@ -122,6 +124,43 @@ describe("multicast across two routers, live", { skip }, () => {
       await lab.host("bushwick").send({ group: "224.1.1.5", port: 50001, from: "192.168.56.103", message: "not from midwood", ttl: 5 });
       assert.equal((await hostonly).packets.length, 0, "router1 does not forward it back towards midwood's network");
       assert.equal(await rpfDrops(), before + 1, "router1's IPReversePathFilter counter says why");
+    } finally {
+      await lab.down();
+    }
+  });
+
+  test("notebook 7's exercise rule is what the routers do: ttlReach for TTL 0 to 6, thresholds 1 and 1, then 1 and 4; 224.0.0.251 nowhere past router1", { timeout: 90_000 }, async () => {
+    for (const thresholds of [[1, 1], [1, 4]]) {
+      const lab = await up(thresholds[1] === 1 ? routedTopology : withThresholds(routedTopology, { router2: { eth2: thresholds[1] } }));
+      try {
+        for (const group of ["224.1.1.5", "224.0.0.251"]) {
+          const rows = await ttlReach(lab, { group, ttls: [0, 1, 2, 3, 4, 5, 6] });
+          const measured = [0, 1, 2, 3, 4, 5, 6].map((t) => ["hostonly", "middle", "far"].map((n) => rows.find((r) => r.sent === t && r.network === n)!.ttl));
+          assert.deepEqual(measured, [0, 1, 2, 3, 4, 5, 6].map((t) => arrivingTtls(t, thresholds, group)), `${group} with thresholds ${thresholds}`);
+          const least = leastTtl(thresholds, group);
+          if (least !== null) assert.equal(measured[least][2] !== null && measured[least - 1][2] === null, true, "leastTtl is the least that reaches the far network");
+        }
+        const cache = await mroutes(lab.host("router1"));
+        const row = cache.find((r) => r.group === "224.1.1.5" && r.source === "192.168.56.103");
+        assert.ok(row, `router1's forwarding cache has (192.168.56.103, 224.1.1.5): ${JSON.stringify(cache)}`);
+        assert.equal(row.in, "eth1");
+        assert.equal(row.out, "eth2");
+        assert.ok(row.packets >= 5, `it counted what it forwarded: ${row.packets}`);
+      } finally {
+        await lab.down();
+      }
+    }
+  });
+
+  test("forgedSend: bushwick as midwood is dropped by router1 (counted) yet forwarded by router2, whose way back to midwood is that side", { timeout: 60_000 }, async () => {
+    const lab = await up(routedTopology);
+    try {
+      const forged = await forgedSend(lab, { from: "bushwick", as: "192.168.56.103", ttl: 8 });
+      assert.deepEqual(forged.reached, [{ network: "hostonly", ttl: null }, { network: "middle", ttl: 8 }, { network: "far", ttl: 7 }]);
+      const [r1, r2] = forged.drops;
+      assert.deepEqual([r1.router, r1.after - r1.before, r2.router, r2.after - r2.before], ["router1", 1, "router2", 0]);
+      assert.doesNotMatch(await lab.host("bushwick").cmd("ip -br addr show dev eth1"), /192\.168\.56\.103/, "the forged address is gone again");
+      await assert.rejects(forgedSend(lab, { as: "192.168.57.105" }), /options\.as/);
     } finally {
       await lab.down();
     }

@@ -99,6 +99,28 @@ test("a program that reaches for require (the course's own send) is refused, and
   assert.ok(stub.some((x) => /not answered yet/.test(x)), stub.join("\n"));
 });
 
+const ssm = compiled(readSolutions(join(ROOT, "test", "solutions", "08-ssm.txt")).get("ssm-receive")!, "receiveFrom");
+
+test("notebook 8's one-source receiver passes every case, visible and hidden, over 2 seeds", async () => {
+  for (const seed of [1, 2]) assert.deepEqual(await failures("ssm-receive", ssm, seed), [], `seed ${seed}`);
+});
+
+test("a one-source receiver bound to 0.0.0.0 gets the checker's other group, and fails saying so", async () => {
+  const f = await failures("ssm-receive", variant(ssm, "socket.bind(port, group,", "socket.bind(port, \"0.0.0.0\","));
+  assert.ok(f.some((x) => /eastny: 232\.1\.1\.1.*got a datagram to 224\.1\.1\.5, a group another socket on eastny joined on this port: bind to the group's address/.test(x)), f.join("\n"));
+});
+
+test("a one-source receiver that joins for any source gets the other sender's datagram, and fails saying so", async () => {
+  const f = await failures("ssm-receive", variant(ssm, "socket.addSourceSpecificMembership(source, group, on)", "socket.addMembership(group, on)"));
+  assert.ok(f.some((x) => /eastny: 232\.1\.1\.1.*got flatbush's datagram to 232\.1\.1\.1: only 192\.168\.56\.103's should pass/.test(x)), f.join("\n"));
+  assert.ok(!f.some((x) => /a group another socket on .* joined/.test(x)), "bound to the group, it got nothing of the other group");
+});
+
+test("a one-source receiver that returns at its first datagram fails: it was asked to listen for timeoutMs", async () => {
+  const f = await failures("ssm-receive", variant(ssm, 'socket.on("message", (data) => got.push(data.toString("utf8")));', 'socket.on("message", (data) => { got.push(data.toString("utf8")); resolve(got); });'));
+  assert.ok(f.some((x) => /eastny: 232\.1\.1\.1.*of 192\.168\.56\.103's two datagrams to 232\.1\.1\.1 it returned \["visible a 1"\]/.test(x)), f.join("\n"));
+});
+
 test("host.call runs a function in a host and gives its value back; its arguments and errors are checked at the door", async () => {
   const r = await lab.host("eastny").call(async (a: number, b: number) => a + b, [2, 3]);
   assert.equal(r.value, 5);

@@ -162,6 +162,22 @@ export const lectureTopology: Topology = {
   ],
 };
 
+/**
+ * The lecture's lab with a second network beside the host-only one: eastny
+ * has a NIC on each (eth2 on the second), and greenpoint, a fifth host, is on
+ * the second only. One socket on eastny can join a group on both.
+ */
+export const twoNetworkTopology: Topology = {
+  ...lectureTopology,
+  name: "two-networks",
+  about: "the lecture's four VMs, and a second network shared by eastny and greenpoint",
+  networks: [...lectureTopology.networks, { name: "second", cidr: "192.168.60.0/24", about: "a second network: eastny's eth2 and greenpoint" }],
+  hosts: [
+    ...lectureTopology.hosts.map((h) => (h.name !== "eastny" ? h : { ...h, interfaces: [...h.interfaces, { name: "eth2", network: "second", address: "192.168.60.101", mac: "08:00:27:60:00:01" }] })),
+    { name: "greenpoint", interfaces: [{ name: "eth1", network: "second", address: "192.168.60.106", mac: "08:00:27:60:00:06" }], defaultRoute: "192.168.60.101" },
+  ],
+};
+
 function lectureHost(name: string, last: string, natMac: string, hostonlyMac: string): HostSpec {
   return {
     name,

@@ -16,6 +16,8 @@ import { bind, checkGroup, checkPort, closeSocket } from "./endpoint";
 import { checkOptions } from "../util/options";
 import { ArgumentError, checkInteger, checkSignal, checkTimeout } from "../util/errors";
 import { checkLocalAddress, isAnyInterface, localAddresses } from "./interfaces";
+import { tryParseIPv4 } from "../addresses/address";
+import { isMulticastNumber } from "../addresses/blocks";
 
 /** Where receive() listens: group, port, the interface to join on, and how long to wait. */
 export interface ReceiveOptions {
@@ -43,6 +45,14 @@ export interface ReceiveOptions {
   bind?: "group" | "any";
   /** The socket's receive buffer (SO_RCVBUF) in bytes; the kernel caps it at net.core.rmem_max. */
   receiveBuffer?: number;
+  /**
+   * Source-specific multicast: join (source, group) only
+   * (IP_ADD_SOURCE_MEMBERSHIP), so that of every sender to the group only
+   * `source` gets through, on IGMPv3's INCLUDE mode. The SSM block is 232.0.0.0/8.
+   */
+  source?: string;
+  /** More interfaces, by address, to join the same group on with the same socket (one membership each). */
+  alsoOn?: string[];
 }
 
 /** One datagram received: its bytes, text, sender and when it came. */
@@ -80,7 +90,7 @@ export interface WaitOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 3000;
-const RECEIVE_OPTIONS = ["group", "port", "on", "count", "timeoutMs", "signal", "bind", "receiveBuffer"] as const;
+const RECEIVE_OPTIONS = ["group", "port", "on", "count", "timeoutMs", "signal", "bind", "receiveBuffer", "source", "alsoOn"] as const;
 const EXAMPLE = `{ group: "224.1.1.5", port: 50001, on: "127.0.0.1" }`;
 
 interface Settings {
@@ -92,6 +102,8 @@ interface Settings {
   signal?: AbortSignal;
   bind: "group" | "any";
   receiveBuffer?: number;
+  source?: string;
+  alsoOn: string[];
 }
 
 function checkReceiveOptions(fn: string, options: unknown, defaultCount: number): Settings {
@@ -106,7 +118,14 @@ function checkReceiveOptions(fn: string, options: unknown, defaultCount: number)
     throw new ArgumentError("bind", o.bind, `"group" (bind to the group's address, as the lecture) or "any" (0.0.0.0)`);
   }
   const receiveBuffer = o.receiveBuffer === undefined ? undefined : checkInteger("receiveBuffer", o.receiveBuffer, 1024, 256 * 1024 * 1024);
-  return { group, port, on, count, timeoutMs, signal, bind: o.bind ?? "group", receiveBuffer };
+  const source = o.source === undefined ? undefined : checkSource(o.source);
+  if (o.alsoOn !== undefined && (!Array.isArray(o.alsoOn) || o.alsoOn.length > 8)) throw new ArgumentError("alsoOn", o.alsoOn, "an array of at most 8 of this host's addresses, such as [\"10.0.2.15\"]");
+  const alsoOn = (o.alsoOn ?? []).map((a, i) => checkLocalAddress(`alsoOn[${i}]`, a));
+  for (const [i, a] of alsoOn.entries()) {
+    if (a === on || alsoOn.indexOf(a) !== i) throw new ArgumentError(`alsoOn[${i}]`, a, "an interface not joined already (each interface once, `on` included)");
+  }
+  if (alsoOn.length > 0 && isAnyInterface(on)) throw new ArgumentError("on", on, "an interface's address when alsoOn is given (INADDR_ANY joins on one interface the kernel picks)");
+  return { group, port, on, count, timeoutMs, signal, bind: o.bind ?? "group", receiveBuffer, source, alsoOn };
 }
 
 function checkWaitOptions(fn: string, options: unknown, defaults: Settings): { count: number; timeoutMs: number; signal?: AbortSignal } {
@@ -207,10 +226,25 @@ export class Receiver {
     }
   }
 
-  /** Leaves the group and closes the socket (the kernel drops the membership with it). Safe to call twice. */
+  /**
+   * Leaves the group, each membership by name (IP_DROP_MEMBERSHIP, or
+   * IP_DROP_SOURCE_MEMBERSHIP for a source-specific one), then closes the
+   * socket. Closing alone would drop them too; saying so keeps the leave in
+   * the program's own text, as the lecture's would be. Safe to call twice.
+   */
   close(): Promise<void> {
     if (!this.closing) {
       this.unhook();
+      const s = this.settings;
+      for (const on of [s.on, ...s.alsoOn]) {
+        const iface = isAnyInterface(on) ? undefined : on;
+        try {
+          if (s.source !== undefined) this.socket.dropSourceSpecificMembership(s.source, s.group, iface);
+          else this.socket.dropMembership(s.group, iface);
+        } catch {
+          // Gone already (its interface went down, or the socket failed): closing drops what is left.
+        }
+      }
       this.closing = closeSocket(this.socket);
       this.wake?.();
     }
@@ -286,12 +320,16 @@ async function open(s: Settings): Promise<Receiver> {
       throw systemError(error, `could not bind to ${address}:${s.port}`);
     }
     if (s.receiveBuffer !== undefined) socket.setRecvBufferSize(s.receiveBuffer);
-    try {
-      // No interface means imr_interface = INADDR_ANY: the kernel picks one.
-      if (isAnyInterface(s.on)) socket.addMembership(s.group);
-      else socket.addMembership(s.group, s.on);
-    } catch (error) {
-      throw joinError(error, s);
+    for (const on of [s.on, ...s.alsoOn]) {
+      try {
+        // No interface means imr_interface = INADDR_ANY: the kernel picks one.
+        const iface = isAnyInterface(on) ? undefined : on;
+        if (s.source !== undefined) socket.addSourceSpecificMembership(s.source, s.group, iface);
+        else if (iface === undefined) socket.addMembership(s.group);
+        else socket.addMembership(s.group, iface);
+      } catch (error) {
+        throw joinError(error, { ...s, on });
+      }
     }
     return new Receiver(socket, s);
   } catch (error) {
@@ -355,7 +393,8 @@ function onText(s: Settings): string {
 }
 
 function summarize(s: Settings, got: number, count: number, timeoutMs: number, waitedMs: number, timedOut: boolean): string {
-  const where = `on ${s.group}:${s.port} (joined on ${onText(s)})`;
+  const joined = [s.on, ...s.alsoOn].map((on) => onText({ ...s, on })).join(" and ");
+  const where = `on ${s.group}:${s.port} (joined on ${joined}${s.source ? `, from ${s.source} only` : ""})`;
   const plural = (n: number) => `${n} datagram${n === 1 ? "" : "s"}`;
   if (!timedOut) return `${plural(got)} received ${where} in ${waitedMs.toFixed(1)} ms`;
   if (got === 0) return `nothing received after ${timeoutMs} ms ${where}`;
@@ -370,6 +409,15 @@ function systemError(error: unknown, doing: string, advice = ""): Error {
   if (code) wrapped.code = code;
   wrapped.cause = error;
   return wrapped;
+}
+
+/** A source for a source-specific join: a unicast IPv4 address (the sender's). */
+function checkSource(value: unknown): string {
+  const n = typeof value === "string" ? tryParseIPv4(value) : null;
+  if (n === null || n === 0 || isMulticastNumber(n) || n >>> 24 === 127 || n === 0xffffffff) {
+    throw new ArgumentError("source", value, "a sender's unicast IPv4 address, such as \"192.168.56.103\"", "only that sender's datagrams to the group get through");
+  }
+  return value as string;
 }
 
 /** Turns a failed IP_ADD_MEMBERSHIP into the cause and the fix. */

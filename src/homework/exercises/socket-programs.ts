@@ -15,16 +15,16 @@ import { say } from "../../i18n/lang";
 
 const HOSTS = ["eastny", "midwood", "flatbush", "bushwick"];
 /** Longest a program may take beyond its own wait: the Node process in the host starting. */
-const START_SLACK_MS = 3000;
+export const START_SLACK_MS = 3000;
 
-function addressOf(lab: Lab, host: string, iface: string): string {
+export function addressOf(lab: Lab, host: string, iface: string): string {
   const h = lab.topology.hosts.find((x) => x.name === host);
   const f = h?.interfaces.find((x) => x.name === iface);
   if (!f?.address) throw new Error(`the lab has no ${host} ${iface}`);
   return f.address;
 }
 
-const stillOpen = (n: number, advice: string) => say(`${n} socket${n === 1 ? " was" : "s were"} still open after it finished: ${advice}`, `끝난 뒤에도 소켓 ${n}개가 열려 있었습니다: ${advice}`);
+export const stillOpen = (n: number, advice: string) => say(`${n} socket${n === 1 ? " was" : "s were"} still open after it finished: ${advice}`, `끝난 뒤에도 소켓 ${n}개가 열려 있었습니다: ${advice}`);
 
 function payloadText(p: Packet): string | undefined {
   const raw = p.layer("Raw");
@@ -81,7 +81,7 @@ function sendCase(name: string, s: SendScenario, hint?: string): Case {
   };
 }
 
-const word = (rand: () => number) => `m-${rand().toString(36)}${rand().toString(36)}`;
+export const word = (rand: () => number) => `m-${rand().toString(36)}${rand().toString(36)}`;
 
 export const sendTo: ExerciseSpec = {
   id: "lab-send",
