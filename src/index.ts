@@ -95,10 +95,10 @@ export type { SweepOptions, SweepRow } from "./experiment/sweep";
 export { routeTable, withRoutes } from "./lessons/interface-experiment";
 export type { RouteEntry, InterfaceRun, InterfaceRunOptions } from "./lessons/interface-experiment";
 export { whoHears, LECTURE_JOINS } from "./lessons/who-hears";
-export { querierInCharge, timeLeave } from "./lessons/snooping";
+export { querierInCharge, timeLeave, queryAnswers, timeSilence } from "./lessons/snooping";
 export { reachFigure, withThresholds, mroutes, forgedSend } from "./lessons/routing";
 export type { ReachRow, TtlReachOptions, MrouteRow, ForgedSendOptions, ForgedSendResult } from "./lessons/routing";
-export type { LeaveTiming } from "./lessons/snooping";
+export type { LeaveTiming, QueryAnswer, QueryAnswersOptions, SilenceTiming } from "./lessons/snooping";
 export type { WhoHearsOptions, HearingRow, Join } from "./lessons/who-hears";
 
 // --- Homework: the check cells' mc.check, and what exercises hand out ----

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as Plot from "@observablehq/plot";
 import { htmlTable, plot, render, textTable } from "../src/util/display";
-import { checkNode, preflightChecks } from "../src/notebook/preflight";
+import { checkNode, checkProgram, preflightChecks } from "../src/notebook/preflight";
 import { claim, CLAIM_NOTE } from "../src/notebook/claim";
 
 const rows = [{ host: "eastny", address: "192.168.56.101" }, { host: "midwood", address: "192.168.56.103" }];
@@ -42,7 +42,9 @@ test("preflight names Node versions too old for the course and the fix", () => {
   assert.equal(old.ok, false);
   assert.match(old.fix, /20\.19/);
   const checks = preflightChecks();
-  assert.deepEqual(checks.map((c) => c.what), ["Node.js", "tslab kernel", "virtual lab (namespaces)", "tcpdump"]);
+  assert.deepEqual(checks.map((c) => c.what), ["Node.js", "tslab kernel", "virtual lab (namespaces)", "tcpdump", "smcrouted (notebook 7's routers)", "nft (notebook 4's lossy link)"]);
+  const missing = checkProgram("no-such-program-here", "no-such-package", "a test");
+  assert.deepEqual(missing, { what: "no-such-program-here (a test)", ok: false, found: "not found", fix: "sudo apt-get install no-such-package" });
   for (const c of checks) assert.ok(c.ok || c.fix, `${c.what} failed without a fix`);
 });
 

@@ -9,7 +9,8 @@ import { sniff } from "../src/capture/sniff";
 import { planLab } from "../src/lab/plan";
 import { resolveTopology } from "../src/lab/resolve-topology";
 import { lectureTopology, QuerierSpec, snoopingTopology, Topology } from "../src/lab/topology";
-import { whoHears } from "../src/lessons/who-hears";
+import { LECTURE_JOINS, whoHears } from "../src/lessons/who-hears";
+import { querierInCharge, queryAnswers, timeSilence } from "../src/lessons/snooping";
 import { MembershipEvent, snoopedHosts } from "../src/homework/exercises/snooping";
 import { up } from "../src/lab/up";
 import { ArgumentError } from "../src/util/errors";
@@ -150,5 +151,44 @@ describe("a snooping bridge, live", () => {
       }
     }
   });
-});
 
+  test("a member that falls silent is dropped one membership interval after its last report, and the host's nftables rule is gone after", { timeout: 60_000 }, async () => {
+    const lab = await up(snoopingTopology({ queryIntervalS: 1, queryResponseIntervalS: 0.5 }));
+    try {
+      await querierInCharge(lab);
+      const t = await timeSilence(lab, { host: "flatbush", group: "224.1.1.5" });
+      assert.equal(t.membershipIntervalS, 2.5);
+      assert.ok(Math.abs(t.goneAfterMs / 1000 - 2.5) < 0.6, `dropped ${t.goneAfterMs} ms after its last report`);
+      assert.doesNotMatch(await lab.host("flatbush").cmd("nft list tables"), /mcast_lab_silence/);
+      await assert.rejects(timeSilence(await up(lectureTopology), { host: "eastny", group: "224.1.1.5" }), /a lab whose network has a querier/);
+    } finally {
+      await lab.down();
+    }
+  });
+
+  test("queries sent as raw frames: under IGMPv2 one member's report answers for the group (suppression), under v3 each member answers", { timeout: 60_000 }, async () => {
+    for (const version of [2, 3] as const) {
+      const lab = await up(lectureTopology, { igmpVersion: version });
+      try {
+        const rows = await queryAnswers(lab, { version, intervalMs: 1500, joins: LECTURE_JOINS });
+        assert.ok(rows.every((r) => r.version === version), `every report is v${version}`);
+        const hosts = (q: number, group: string) => new Set(rows.filter((r) => r.query === q && r.group === group).map((r) => r.host));
+        for (const q of [1, 2, 3]) assert.deepEqual([...hosts(q, "234.3.2.1")], ["bushwick"], `bushwick, alone in 234.3.2.1, answers query ${q}`);
+        const answering = [1, 2, 3].map((q) => hosts(q, "224.1.1.5").size);
+        if (version === 3) assert.deepEqual(answering, [2, 2, 2]);
+        else assert.ok(answering.every((n) => n >= 1) && answering.filter((n) => n === 1).length >= 2, `v2: ${answering}`);
+        assert.ok(rows.every((r) => r.afterMs >= 0 && r.afterMs < 1200), "each within the query's 1 s, give or take the kernel's timers");
+      } finally {
+        await lab.down();
+      }
+    }
+    const lab = await up(lectureTopology);
+    try {
+      await assert.rejects(lab.host("midwood").sendFrame("eth9", new Uint8Array(60)), /iface/);
+      await assert.rejects(lab.host("midwood").sendFrame("eth1", new Uint8Array(3)), /frame/);
+      await assert.rejects(queryAnswers(lab, { maxResponseMs: 1500, joins: LECTURE_JOINS }), /options\.maxResponseMs/);
+    } finally {
+      await lab.down();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import type { SendOptions, SendResult } from "../sockets/send";
 import { tryParseIPv4 } from "../addresses/address";
 import { ArgumentError, checkSignal, checkTimeout } from "../util/errors";
 import { shellQuote } from "../util/shell";
+import { findPython3 } from "../util/programs";
 import { Run, RunOptions } from "./command";
 import type { HostSpec } from "./topology";
 import { AGENT_PREFIX, decode, encode, revive, SerializedError } from "./host-agent-protocol";
@@ -119,6 +120,22 @@ export class Host {
     const result = await this.run(command, options).exited;
     if (result.code !== 0 || result.timedOut || result.error) throw new CommandError(result);
     return result.stdout;
+  }
+
+  /**
+   * Put one Ethernet frame, as built (e.g. by igmpFrame), on the wire of one
+   * of its interfaces, as is: no kernel stack in between, so it goes out even
+   * when the host itself would never send it (a query from a host that is no
+   * router). Python's AF_PACKET socket sends it; Node has none.
+   */
+  async sendFrame(iface: string, frame: Uint8Array): Promise<void> {
+    const names = (this.spec?.interfaces ?? []).map((f) => f.name);
+    if (!names.includes(iface)) throw new ArgumentError("iface", iface, `an interface of ${this.name}: ${names.join(", ")}`);
+    if (!(frame instanceof Uint8Array) || frame.length < 14 || frame.length > 1514) throw new ArgumentError("frame", frame, "an Ethernet frame of 14 to 1514 bytes (a Uint8Array)");
+    const python = findPython3();
+    if (!python) throw new Error("sending a raw frame needs Python 3 (sudo apt-get install python3)");
+    const script = "import socket,sys\ns=socket.socket(socket.AF_PACKET,socket.SOCK_RAW)\ns.bind((sys.argv[1],0))\ns.send(bytes.fromhex(sys.argv[2]))\ns.close()";
+    await this.cmd(`${shellQuote(python)} -I -S -c ${shellQuote(script)} ${iface} ${Buffer.from(frame).toString("hex")}`, { timeoutMs: 5000 });
   }
 
   /** Its IPv4 addresses, one row each (ip addr). */

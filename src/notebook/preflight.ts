@@ -78,8 +78,26 @@ export function checkTcpdump(): Check {
   return { what: "tcpdump", ok: true, found: `${version} (${path})`, fix: "" };
 }
 
+/** A program only some notebooks use: found, or the apt line that installs it, and which notebooks need it. */
+export function checkProgram(program: string, pkg: string, neededBy: string, versionFlag = "--version"): Check {
+  const what = `${program} (${neededBy})`;
+  const path = findProgram(program);
+  if (!path) return { what, ok: false, found: say("not found", "찾을 수 없음"), fix: `sudo apt-get install ${pkg}` };
+  const run = spawnSync(path, [versionFlag], { timeout: 3000, encoding: "utf8" });
+  const version = `${run.stdout}${run.stderr}`.match(/\bv?(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? "?";
+  return { what, ok: true, found: `${version} (${path})`, fix: "" };
+}
+
 export function preflightChecks(): Check[] {
-  return [checkNode(), checkKernel(), checkLab(), checkTcpdump()];
+  return [
+    checkNode(),
+    checkKernel(),
+    checkLab(),
+    checkTcpdump(),
+    // Used by some notebooks only: a missing one says which.
+    checkProgram("smcrouted", "smcroute", say("notebook 7's routers", "노트북 7의 라우터"), "-v"),
+    checkProgram("nft", "nftables", say("notebook 4's lossy link", "노트북 4의 손실 링크"), "--version"),
+  ];
 }
 
 /** Show the preflight table in the cell (preflightChecks() has the data), and where the API reference is. */
