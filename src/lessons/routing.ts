@@ -16,6 +16,9 @@ import { Plot } from "../util/plot-library";
 import { plot } from "../util/display";
 import { say } from "../i18n/lang";
 
+/** How long a capture keeps listening after the last send: ample for a lab's hops, even on a busy machine. */
+const SETTLE_MS = 300;
+
 /** One network, for one TTL sent: the TTL the datagram carried there, or null when it never got there. */
 export interface ReachRow {
   sent: number;
@@ -23,6 +26,7 @@ export interface ReachRow {
   ttl: number | null;
 }
 
+/** What ttlReach sends: from which host, to which group, with which TTLs, to which port. */
 export interface TtlReachOptions {
   /** The sender; default midwood. */
   from?: string;
@@ -73,12 +77,15 @@ export async function ttlReach(lab: Lab, options: TtlReachOptions = {}): Promise
   const port = options.port === undefined ? 50001 : checkInteger("options.port", options.port, 1, 65535);
   const address = senderAddress(lab.topology, from);
   const points = watchPoints(lab.topology, from);
-  // Each capture stops at its deadline: long enough for every datagram and a little after.
+  // Each capture stops SETTLE_MS after the last send, or at this deadline, whichever is first.
   const deadline = 1200 + ttls.length * 60;
   const captures = points.map((p) => sniff(lab.host(p.host), { iface: p.iface, filter: `udp and dst port ${port} and src host ${address}`, timeoutMs: deadline }));
   try {
     await Promise.all(captures.map((c) => c.ready));
     for (const ttl of ttls) await lab.host(from).send({ group, port, from: address, message: `sent with TTL ${ttl}`, ttl });
+    // Two routers take well under a millisecond; stop once the last datagram has had time to arrive.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    for (const c of captures) c.stop();
   } finally {
     // Nothing left running on any path: each capture ends at its deadline.
     await Promise.allSettled(captures);
@@ -160,6 +167,7 @@ export async function mroutes(host: Host): Promise<MrouteRow[]> {
   return rows.map((r) => ({ source: r.src, group: r.dst, in: r.iif, out: (r.multipath ?? []).map((m) => m.oif).join(" ") || "—", packets: r.packets ?? 0 }));
 }
 
+/** What forgedSend sends: from which host, under which address, to which group, with which TTL. */
 export interface ForgedSendOptions {
   /** The host that sends; default bushwick. */
   from?: string;
@@ -204,6 +212,8 @@ export async function forgedSend(lab: Lab, options: ForgedSendOptions = {}): Pro
   try {
     await Promise.all(captures.map((c) => c.ready));
     await sender.send({ group, port, from: as, message: `forged, from ${as}`, ttl });
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    for (const c of captures) c.stop();
   } finally {
     await Promise.allSettled(captures);
     await sender.cmd(`ip addr del ${as}/32 dev ${iface}`);

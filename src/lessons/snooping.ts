@@ -78,6 +78,7 @@ export interface QueryAnswer {
   afterMs: number;
 }
 
+/** How queryAnswers asks: who sends the queries, in which IGMP version, how many, how far apart, and the joins held meanwhile. */
 export interface QueryAnswersOptions {
   /** The host that sends the queries (a host, not a router: the frame goes out raw); default midwood. */
   from?: string;

@@ -82,7 +82,7 @@ export async function whoHears(lab: Lab, options: WhoHearsOptions): Promise<Hear
     if (!on) throw new ArgumentError(`options.joins[${i}].on`, j.on, `an address of ${j.host}'s`);
     receivers.push(lab.host(j.host).receive({ group: j.group, port, on, count: 1000, timeoutMs: 30_000 }));
   }
-  // Each capture stops at its deadline: long enough for every datagram and the listening after.
+  // Each capture stops once the listening after the last send is over, or at this deadline, whichever is first.
   const deadline = 1500 + groups.length * 100 + listenMs;
   let captures: ReturnType<typeof sniff>[] = [];
   try {
@@ -90,6 +90,9 @@ export async function whoHears(lab: Lab, options: WhoHearsOptions): Promise<Hear
     captures = listeners.map((h) => sniff(h, { iface: "any", filter: `udp and dst port ${port} and src host ${address}`, timeoutMs: deadline }));
     await Promise.all(captures.map((c) => c.ready));
     for (const group of groups) await sender.send({ group, port, from: address, message: `who hears ${group}?`, ttl });
+    // Listen a little after the last send, then stop: the deadline is only the bound.
+    await new Promise((r) => setTimeout(r, listenMs));
+    for (const c of captures) c.stop();
   } finally {
     // Nothing left running on any path: captures end at their deadline, receivers here.
     await Promise.allSettled(captures);

@@ -9,6 +9,7 @@ import { formatIPv4 } from "../../addresses/address";
 import type { Packet } from "../../capture/dissect";
 import { socketsOpenedFrom, watchCall, Watched } from "../../capture/watch";
 import type { Lab } from "../../lab/lab";
+import type { Host } from "../../lab/host";
 import { Answer, Case, CaseContext, ExerciseSpec, shortJson, sourceOf } from "../case";
 import { between, hiddenPort, pick, privateGroup } from "./draw";
 import { say } from "../../i18n/lang";
@@ -101,6 +102,33 @@ export const sendTo: ExerciseSpec = {
   ].map((s, i) => sendCase(`hidden ${i}`, s)),
 };
 
+/**
+ * A student's receiver run in a host: called with `args`, and once it has
+ * joined `group` (or failed, or 1.5 s passed: a join on the wrong interface
+ * must still be given its chance to fail) the checker's `send` goes out. Its
+ * value, how long it took, and how many sockets it opened and left open.
+ */
+export async function runReceiver(host: Host, source: string, args: unknown[], o: { group: string; listenMs: number; signal: AbortSignal; send?: () => Promise<void> }): Promise<{ value: unknown; ms: number; open: number }> {
+  // Sockets open now (the checker's own among them) are not the program's.
+  const opened = await socketsOpenedFrom(host);
+  const calling = host.call(source, args, { timeoutMs: o.listenMs + START_SLACK_MS, holdMs: 1000, signal: o.signal });
+  try {
+    if (o.send) {
+      await calling.calling;
+      // (A program that fails before it joins ends the wait at once.)
+      await Promise.race([
+        host.waitForGroup(o.group, { timeoutMs: Math.min(1500, o.listenMs), signal: o.signal }).catch(() => undefined),
+        calling.result.catch(() => undefined),
+      ]);
+      await o.send();
+    }
+    const got = await calling;
+    return { ...got, open: await opened() };
+  } finally {
+    calling.cancel();
+  }
+}
+
 // ---- lab-recv: receiveOne(group, port, on, timeoutMs) ----
 
 interface ReceiveScenario {
@@ -129,30 +157,18 @@ function receiveCase(name: string, s: ReceiveScenario, hint?: string): Case {
       const host = lab.host(s.host);
       const on = addressOf(lab, s.host, s.iface);
       const what = say(`receiveOne(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(on)}, ${s.timeoutMs}) in ${s.host}`, `${s.host}에서 실행한 receiveOne(${JSON.stringify(s.group)}, ${s.port}, ${JSON.stringify(on)}, ${s.timeoutMs})`);
-      const opened = await socketsOpenedFrom(host);
-      let open = 0;
-      let got: { value: unknown; ms: number };
+      let got: { value: unknown; ms: number; open: number };
       try {
-        const calling = host.call(a.value as string, [s.group, s.port, on, s.timeoutMs], { timeoutMs: s.timeoutMs + START_SLACK_MS, holdMs: 1000, signal: ctx.signal });
-        try {
-          if (s.message !== undefined) {
-            await calling.calling;
-            // Send once the host has joined (anywhere: a join on the wrong interface must still be given its chance to fail).
-            // (A program that fails before it joins ends the wait at once.)
-            await Promise.race([
-              host.waitForGroup(s.group, { timeoutMs: Math.min(1500, s.timeoutMs), signal: ctx.signal }).catch(() => undefined),
-              calling.result.catch(() => undefined),
-            ]);
-            await lab.host("midwood").send({ group: s.group, port: s.port, message: s.message, from: addressOf(lab, "midwood", "eth1") });
-          }
-          got = await calling;
-          open = await opened();
-        } finally {
-          calling.cancel();
-        }
+        got = await runReceiver(host, a.value as string, [s.group, s.port, on, s.timeoutMs], {
+          group: s.group,
+          listenMs: s.timeoutMs,
+          signal: ctx.signal,
+          send: s.message === undefined ? undefined : async () => void (await lab.host("midwood").send({ group: s.group, port: s.port, message: s.message!, from: addressOf(lab, "midwood", "eth1") })),
+        });
       } catch (err) {
         return say(`${what} failed: ${(err as Error).message}`, `${what}: 실행에 실패했습니다: ${(err as Error).message}`);
       }
+      const open = got.open;
       const wrong: string[] = [];
       if (got.value !== expected) {
         if (expected === null && s.message !== undefined) wrong.push(say(`it resolved with ${shortJson(got.value)}, but joined on ${on} (${s.iface}) it should hear nothing of a datagram that arrives on eth1: resolve with null`, `결과가 ${shortJson(got.value)}입니다. 하지만 ${on}(${s.iface})에서 가입했으므로 eth1로 도착하는 데이터그램은 받지 못해야 합니다: null로 resolve하세요`));

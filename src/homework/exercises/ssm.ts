@@ -8,9 +8,8 @@
 // host joined it), and the wanted source to the group again. Only the first
 // and the last may come back, in that order.
 import type { Lab } from "../../lab/lab";
-import { socketsOpenedFrom } from "../../capture/watch";
 import { Answer, Case, CaseContext, ExerciseSpec, shortJson, sourceOf } from "../case";
-import { addressOf, START_SLACK_MS, stillOpen, word } from "./socket-programs";
+import { addressOf, runReceiver, START_SLACK_MS, stillOpen, word } from "./socket-programs";
 import { between, hiddenPort, pick } from "./draw";
 import { say } from "../../i18n/lang";
 
@@ -50,37 +49,28 @@ function sourceCase(name: string, s: SourceScenario, hint?: string): Case {
       );
       // The checker's socket first: on the same port, joined to the decoy group, on the same interface.
       const decoy = host.receive({ group: s.decoy, port: s.port, on, count: 100, timeoutMs: s.timeoutMs + START_SLACK_MS + 2000, signal: ctx.signal });
-      let got: { value: unknown; ms: number };
-      let open = 0;
+      let got: { value: unknown; ms: number; open: number };
       try {
         await decoy.joined;
-        // Sockets open now (the checker's among them) are not the student's.
-        const opened = await socketsOpenedFrom(host);
-        const calling = host.call(a.value as string, [s.group, source, s.port, on, s.timeoutMs], { timeoutMs: s.timeoutMs + START_SLACK_MS, holdMs: 1000, signal: ctx.signal });
-        try {
-          await calling.calling;
-          const joined = await Promise.race([
-            host.waitForGroup(s.group, { timeoutMs: Math.min(1500, s.timeoutMs), signal: ctx.signal }).then(() => true, () => false),
-            calling.result.then(() => false, () => false),
-          ]);
-          if (joined) {
-            const send = (from: string, group: string, message: string) => lab.host(from).send({ group, port: s.port, from: addressOf(lab, from, "eth1"), message });
+        const send = (from: string, group: string, message: string) => lab.host(from).send({ group, port: s.port, from: addressOf(lab, from, "eth1"), message });
+        got = await runReceiver(host, a.value as string, [s.group, source, s.port, on, s.timeoutMs], {
+          group: s.group,
+          listenMs: s.timeoutMs,
+          signal: ctx.signal,
+          send: async () => {
             await send(s.source, s.group, `${s.tag} 1`);
             await send(s.other, s.group, `${s.tag} 2`);
             await send(s.source, s.decoy, `${s.tag} 3`);
             await send(s.source, s.group, `${s.tag} 4`);
-          }
-          got = await calling;
-          open = await opened();
-        } finally {
-          calling.cancel();
-        }
+          },
+        });
       } catch (err) {
         return say(`${what} failed: ${(err as Error).message}`, `${what}: 실행에 실패했습니다: ${(err as Error).message}`);
       } finally {
         decoy.cancel();
         await decoy.result.catch(() => undefined);
       }
+      const open = got.open;
       const value = got.value;
       if (!Array.isArray(value) || value.some((m) => typeof m !== "string")) {
         return say(`${what}: it resolved with ${shortJson(value)}; resolve with an array of the messages received, as text`, `${what}: 결과가 ${shortJson(value)}입니다. 받은 메시지들을 텍스트 배열로 resolve하세요`);
