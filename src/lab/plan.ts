@@ -116,20 +116,22 @@ export function planLab(lab: Resolved, options: PlanOptions = {}): Plan {
  * `ip netns attach` names the network one; the holder ends once every
  * router's daemon has joined (the daemon then keeps the namespaces alive).
  */
-function routerNamespace(r: Plan["routers"][number]): { make: string[]; holder: string } {
+function routerNamespace(r: Plan["routers"][number]): { start: string[]; attach: string[]; holder: string } {
   const holder = `holder_${r.host.replace(/-/g, "_")}`;
-  const made = `[ "$(readlink /proc/$${holder}/ns/user)" != "$(readlink /proc/$$/ns/user)" ] && [ -n "$(cat /proc/$${holder}/uid_map)" ]`;
+  const fifo = `/run/netns-${r.host}.ready`;
+  // The holder writes its PID to a FIFO once it runs in its new namespaces
+  // (unshare writes the uid map before it starts the command), or "failed"
+  // if unshare could not make them: the read blocks until one or the other,
+  // with no polling.
+  const inner = `echo $$ > ${fifo}; exec sleep 30`;
+  const outer = `unshare --user --map-root-user --net sh -c ${shellQuote(inner)} || echo failed > ${fifo}`;
   return {
     holder,
-    make: [
-      `unshare --user --map-root-user --net sleep 30 < /dev/null &`,
-      `${holder}=$!`,
-      "n=0",
-      // Until the holder is in its new namespaces and its uid map is written.
-      `until ${made}; do`,
-      `  if ! kill -0 $${holder} 2>/dev/null || [ $n -ge 500 ]; then echo "the namespace of router ${r.host} could not be made" >&2; exit 4; fi`,
-      "  n=$((n + 1)); sleep 0.01",
-      "done",
+    start: [`mkfifo ${fifo}`, `sh -c ${shellQuote(outer)} < /dev/null &`],
+    attach: [
+      `read -r ${holder} < ${fifo}`,
+      `rm ${fifo}`,
+      `case "$${holder}" in ''|*[!0-9]*) echo "the namespaces of router ${r.host} could not be made (unshare --user --map-root-user --net)" >&2; exit 4;; esac`,
       `ip netns attach ${r.host} $${holder}`,
     ],
   };
@@ -232,7 +234,8 @@ export function planScript(plan: Plan, supervisor: string[]): string {
   const s: string[] = ["set -e", "mount -t tmpfs -o mode=0755,size=4m mcast-lab /run"];
   // Routers' namespaces first: the switch's batch moves links into them.
   const namespaces = plan.routers.map(routerNamespace);
-  for (const r of namespaces) s.push(...r.make);
+  for (const r of namespaces) s.push(...r.start);
+  for (const r of namespaces) s.push(...r.attach);
   s.push(heredoc("ip -batch -", plan.switch));
   s.push("pids=");
   for (const { namespace, commands } of plan.hostCommands) {
