@@ -70,7 +70,13 @@ test("a class on one hub: students log in, run notebook 03 at once in servers of
     "--idle-timeout", "20s", "--activity-every", "5", "--labs", "1", "--uid-base", String(UID_BASE),
   ]) as StartOptions;
   const started = Date.now();
-  const cls = await openClass(o);
+  let cls: Awaited<ReturnType<typeof openClass>>;
+  try {
+    cls = await openClass(o);
+  } catch (err) {
+    rmSync(state, { recursive: true, force: true });
+    throw err;
+  }
   t.diagnostic(`hub up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cls.url}; ${cls.notes.join("; ") || "cgroups in effect"}`);
   const browser = await launchChromium(await ensureLabApp());
   try {

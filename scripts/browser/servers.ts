@@ -282,3 +282,32 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * `count` different free ports, none of them in `avoid`. Each freePort()
+ * closes its probe before it returns, so two calls in a row can give the same
+ * port (a class's hub was once given its proxy's): these probes stay open
+ * until all are chosen.
+ */
+export async function freePorts(count: number, avoid: readonly number[] = []): Promise<number[]> {
+  const probes: ReturnType<typeof createServer>[] = [];
+  const ports: number[] = [];
+  try {
+    for (let tries = 0; ports.length < count; tries++) {
+      if (tries > count + 20) throw new Error(`no ${count} free ports apart from ${avoid.join(", ")}`);
+      const probe = createServer();
+      probes.push(probe);
+      const port = await new Promise<number>((resolve, reject) => {
+        probe.on("error", reject);
+        probe.listen(0, "127.0.0.1", () => {
+          const address = probe.address();
+          resolve(typeof address === "object" && address ? address.port : 0);
+        });
+      });
+      if (port && !avoid.includes(port) && !ports.includes(port)) ports.push(port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(probes.map((p) => new Promise((r) => p.close(() => r(undefined)))));
+  }
+}

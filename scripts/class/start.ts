@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { freePort } from "../browser/servers";
+import { freePorts } from "../browser/servers";
 import { installKernelSpec, JUPYTER_DATA, ROOT } from "../jupyter";
 import { ensureLabApp, PYTHON } from "../lab-frontend";
 import { processesOf } from "../../src/util/processes";
@@ -99,12 +99,14 @@ export async function openClass(o: StartOptions, log: (line: string) => void = (
     if (open.length) notes.push(`homes other users can read: ${open.join(", ")} (their course copy is 0700 anyway; for the rest: sudo chmod 700 on those homes)`);
   }
   const defs = loginDefs();
+  // Held together and apart from the public port: one after another, a probe could hand back a port just given.
+  const [hubPort, proxyApiPort] = await freePorts(2, [o.port]);
   const settings: ClassSettings = {
     mode: o.testLogin ? "test-login" : "pam",
     ip: o.ip,
     port: o.port,
-    hubPort: await freePort(),
-    proxyApiPort: await freePort(),
+    hubPort,
+    proxyApiPort,
     state: o.state,
     homes,
     students: o.students,
