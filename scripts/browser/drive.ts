@@ -149,7 +149,8 @@ function serverWarnings(server: JupyterServer): string {
     .log()
     .split("\n")
     // (JupyterLab looks up every file path an error output shows: 404s on /api/contents.)
-    .filter((l) => /^\[[WE] /.test(l) && !/events\/subscribe|\/api\/me\b|\/api\/contents\/|file or directory does not exist|Could not open static file ''|is not trusted/.test(l))
+    // The kernel's own last words too (tslab-kernel.cjs says why it exits), which carry no [W]/[E] prefix.
+    .filter((l) => (/^\[[WE] /.test(l) || /^tslab[: ]|^\s*(\w*Error|Traceback)\b/.test(l)) && !/events\/subscribe|\/api\/me\b|\/api\/contents\/|file or directory does not exist|Could not open static file ''|is not trusted/.test(l))
     .slice(-12)
     .join("\n  ");
 }
