@@ -4,6 +4,7 @@
 // source arriving on the wrong side of a router (reverse-path forwarding).
 // Every answer comes from captures and the kernel's own counters.
 import { sniff } from "../capture/sniff";
+import { checkGroup } from "../sockets/endpoint";
 import { tryParseIPv4 } from "../addresses/address";
 import { isMulticastNumber } from "../addresses/blocks";
 import { Lab } from "../lab/lab";
@@ -52,11 +53,6 @@ function senderAddress(topology: Topology, from: string): string {
   const address = topology.hosts.find((h) => h.name === from)?.interfaces.find((f) => f.address)?.address;
   if (!address) throw new ArgumentError("options.from", from, `a host of the lab with an address: ${topology.hosts.map((h) => h.name).join(", ")}`);
   return address;
-}
-
-function checkGroup(argument: string, group: unknown): string {
-  if (typeof group !== "string" || !isMulticastNumber(tryParseIPv4(group))) throw new ArgumentError(argument, group, 'a group in 224.0.0.0/4, such as "224.1.1.5"');
-  return group;
 }
 
 /**
